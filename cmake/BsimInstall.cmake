@@ -1,0 +1,6 @@
+# Installation: headers, libbitsim, bitsim.pc and the bitsim CMake package.
+install(TARGETS bitsim EXPORT bitsimTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -1,0 +1,207 @@
+/* bitsim — jobs and their files (reference §1.3–§1.9, §4, §8).
+ *
+ * Jobs are reference-counted objects (design.md "Job handles"). Creating,
+ * looking up and enumerating jobs hands the caller new references; a job in
+ * a final state (ACKNOWLEDGED, CANCELLED) stays a valid object answering
+ * BG_E_INVALID_STATE to mutations until its last reference goes.
+ *
+ * Every call returns the HRESULT BITS returns in that situation. A call that
+ * fails changes nothing and causes no callback. No call ever delivers a
+ * callback from inside itself: notifications it causes are delivered later by
+ * whoever drives the engine.
+ *
+ * Strings are UTF-8. Strings returned through char ** are copies the caller
+ * frees with bsim_free.
+ *
+ * Threads: any thread, including from inside a callback.
+ */
+#ifndef BSIM_JOB_H
+#define BSIM_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitsim/export.h"
+#include "bitsim/hr.h"
+#include "bitsim/manager.h"
+#include "bitsim/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- creating and finding jobs (reference §1.3) ------------------------ */
+
+/** CreateJob as user. New jobs are SUSPENDED with priority NORMAL, notify
+ * flags 0x3, retry delay 600 s, no-progress timeout 1,209,600 s.
+ * Returns S_OK, E_INVALIDARG (NULL or over-long name, unknown type),
+ * E_ACCESSDENIED (unknown user), BG_E_TOO_MANY_JOBS_PER_USER,
+ * BG_E_TOO_MANY_JOBS_PER_MACHINE, E_OUTOFMEMORY.
+ * Ownership: *job_out is a new reference (release with bsim_job_unref);
+ * id_out may be NULL. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_create(
+    bsim_manager *mgr, const char *user, const char *display_name,
+    enum bsim_job_type type, bsim_guid *id_out, bsim_job **job_out);
+
+/** GetJob as user. Returns S_OK, BG_E_NOT_FOUND (no such job, or final),
+ * E_ACCESSDENIED (another user's job and user is not an administrator).
+ * Ownership: *job_out is a new reference. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_get_job(bsim_manager *mgr,
+                                                        const char *user,
+                                                        const bsim_guid *id,
+                                                        bsim_job **job_out);
+
+/** EnumJobs as user: a snapshot of the user's non-final jobs, or of every
+ * user's with BSIM_JOB_ENUM_ALL_USERS (administrators only, else
+ * E_ACCESSDENIED). flags with unknown bits: E_INVALIDARG.
+ * Ownership: free with bsim_job_array_free (releases every reference). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_enum_jobs(
+    bsim_manager *mgr, const char *user, uint32_t flags, bsim_job ***jobs_out,
+    size_t *count_out);
+
+/** Release every job of an array from bsim_manager_enum_jobs, then it. */
+BSIM_EXTERN void bsim_job_array_free(bsim_job **jobs, size_t count);
+
+/** Take another reference. */
+BSIM_EXTERN void bsim_job_ref(bsim_job *job);
+/** Drop a reference; the last one frees the object. NULL is a no-op. */
+BSIM_EXTERN void bsim_job_unref(bsim_job *job);
+
+/* ---- files (reference §1.4, §1.9, §10) --------------------------------- */
+
+/** AddFile. remote: http://, https://, file:// or an absolute path; local:
+ * absolute path whose directory exists (REAL fs). Returns S_OK,
+ * E_INVALIDARG (NULL, empty, relative, over-long, unsupported scheme),
+ * BG_E_TOO_MANY_FILES (upload job already has its one file),
+ * BG_E_TOO_MANY_FILES_IN_JOB, BG_E_INVALID_STATE (final states). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_add_file(bsim_job *job,
+                                                     const char *remote_name,
+                                                     const char *local_name);
+
+/** AddFileSet: all or nothing. Returns as bsim_job_add_file; count 0 or a
+ * NULL array is E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_add_file_set(
+    bsim_job *job, uint32_t count, const struct bsim_file_info *files);
+
+/** Number of files in the job. */
+BSIM_EXTERN uint32_t bsim_job_file_count(bsim_job *job);
+
+/** Per-file getters; index out of range gives E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_remote_name(bsim_job *job,
+                                                             uint32_t index,
+                                                             char **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_local_name(bsim_job *job,
+                                                            uint32_t index,
+                                                            char **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_progress(
+    bsim_job *job, uint32_t index, struct bsim_file_progress *out);
+/** The temporary file the bytes are written to (reference §1.9). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_temporary_name(bsim_job *job,
+                                                                uint32_t index,
+                                                                char **out);
+
+/* ---- life cycle (reference §4, §8) ------------------------------------- */
+
+/** Resume: SUSPENDED/ERROR/TRANSIENT_ERROR -> QUEUED; no files: BG_E_EMPTY
+ * (stays SUSPENDED); active states: S_OK, no change; final: BG_E_INVALID_
+ * STATE. Callbacks: later, as the job runs. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_resume(bsim_job *job);
+/** Suspend: any non-final state -> SUSPENDED (SUSPENDED: S_OK, no change);
+ * stops an in-flight transfer keeping its bytes. Final: BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_suspend(bsim_job *job);
+/** Cancel: any non-final state -> CANCELLED; deletes every temporary file.
+ * Returns S_OK, BG_S_UNABLE_TO_DELETE_FILES, BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_cancel(bsim_job *job);
+/** Complete (reference §8): renames finished temporary files into place
+ * and deletes the rest. Returns S_OK, BG_S_PARTIAL_COMPLETE,
+ * BG_S_UNABLE_TO_DELETE_FILES, BG_E_INVALID_STATE, or a rename error (the
+ * job then stays as it was, renamed files stay in place). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_complete(bsim_job *job);
+
+/* ---- getters (reference §1.4; legal in every state) -------------------- */
+
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_id(bsim_job *job,
+                                                   bsim_guid *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_type(bsim_job *job,
+                                                     enum bsim_job_type *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_state(bsim_job *job,
+                                                      enum bsim_job_state *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_progress(bsim_job *job, struct bsim_job_progress *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_times(bsim_job *job,
+                                                      struct bsim_job_times *out);
+/** GetError: S_OK in ERROR and TRANSIENT_ERROR, else
+ * BG_E_ERROR_INFORMATION_UNAVAILABLE (reference §4.3). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_error(bsim_job *job,
+                                                      struct bsim_job_error *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_error_count(bsim_job *job,
+                                                            uint32_t *out);
+/** The owner's user name (BITS returns a SID string; bitsim's users are
+ * names). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_owner(bsim_job *job,
+                                                      char **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_display_name(bsim_job *job,
+                                                             char **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_description(bsim_job *job,
+                                                            char **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_priority(bsim_job *job, enum bsim_job_priority *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_notify_flags(bsim_job *job,
+                                                             uint32_t *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_minimum_retry_delay(bsim_job *job, uint32_t *seconds_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_no_progress_timeout(bsim_job *job, uint32_t *seconds_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_maximum_download_time(bsim_job *job, uint32_t *seconds_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_proxy_settings(
+    bsim_job *job, enum bsim_proxy_usage *usage_out, char **proxy_list_out,
+    char **bypass_list_out);
+
+/* ---- setters (reference §1.4; BG_E_INVALID_STATE in final states) ------- */
+
+/** NULL: E_INVALIDARG; over 256 characters: BG_E_STRING_TOO_LONG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_display_name(bsim_job *job,
+                                                             const char *name);
+/** NULL: E_INVALIDARG; over 1024 characters: BG_E_STRING_TOO_LONG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_description(bsim_job *job,
+                                                            const char *text);
+/** Outside the enum: E_NOTIMPL. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_priority(bsim_job *job, enum bsim_job_priority priority);
+/** Unknown bits: E_NOTIMPL. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_notify_flags(bsim_job *job,
+                                                             uint32_t flags);
+/** Values below 5 are raised to 5 (reference §5). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_minimum_retry_delay(bsim_job *job, uint32_t seconds);
+/** 0 makes every error fatal (reference §5). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_no_progress_timeout(bsim_job *job, uint32_t seconds);
+/** Cumulative CONNECTING+TRANSFERRING time before ERROR with
+ * BG_E_MAXDOWNLOAD_TIMEOUT (reference §5); 0 means no limit. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_maximum_download_time(bsim_job *job, uint32_t seconds);
+/** Reference §1.4 SetProxySettings rules. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_proxy_settings(
+    bsim_job *job, enum bsim_proxy_usage usage, const char *proxy_list,
+    const char *bypass_list);
+
+/** TakeOwnership by user: administrators only (E_ACCESSDENIED otherwise);
+ * strips the notify command line (reference §12). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_take_ownership(bsim_job *job,
+                                                           const char *user);
+
+/* ---- formatting ids ---------------------------------------------------- */
+
+/** Format "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" (upper case, as BITS
+ * prints) into buf of at least BSIM_GUID_STRING_LEN bytes. Returns buf. */
+BSIM_EXTERN char *bsim_guid_format(const bsim_guid *id, char *buf);
+/** Parse the form above, with or without braces, any case. Returns 0, or
+ * -1 if malformed. */
+BSIM_EXTERN int bsim_guid_parse(const char *text, bsim_guid *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BSIM_JOB_H */

@@ -1,0 +1,222 @@
+/* bitsim — the bsim__ interfaces shared between sim/ folders.
+ *
+ * Each sim/<concern>/ folder depends only on include/, sim/util/ and what is
+ * declared here. Nothing here includes <uv.h>, <curl/curl.h> or <sqlite3.h>:
+ * the engine core (sim/engine, sim/notify, the model transport) must stay
+ * simulatable. Only sim/clock/loop_uv.c, sim/transport/xfer_curl.c,
+ * sim/store/store_sqlite.c and sim/server/ touch the real world.
+ *
+ * Locking: one engine lock per manager (bsim__lock / bsim__unlock). Every
+ * bsim__ function below expects the lock held unless it says otherwise.
+ */
+#ifndef BSIM_INTERNAL_H
+#define BSIM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitsim.h"
+#include "util/assert.h"
+
+/* ---- allocation (sim/util/alloc.c) --------------------------------------
+ * All engine allocation goes through these, so tests can fail the Nth. */
+void *bsim__malloc(size_t size);
+void *bsim__calloc(size_t count, size_t size);
+void *bsim__realloc(void *p, size_t size);
+void bsim__free(void *p);
+char *bsim__strdup(const char *s); /* NULL in, NULL out */
+
+/* ---- the engine lock (sim/engine/manager.c) ---------------------------- */
+void bsim__lock(bsim_manager *mgr);
+void bsim__unlock(bsim_manager *mgr);
+
+/* ---- time and timers (sim/engine/timer_heap.c, sim/engine/run.c) --------
+ * The engine keeps its own min-heap ordered by (deadline, insertion seq), so
+ * equal deadlines fire in the order they were armed (design.md "Time").
+ * Timers are intrusive: embed one in the object that owns it. A callback
+ * runs with the lock held and may re-arm or stop any timer, itself
+ * included. */
+struct bsim__timer;
+typedef void (*bsim__timer_cb)(bsim_manager *mgr, struct bsim__timer *timer);
+struct bsim__timer {
+  uint64_t deadline_ms;
+  uint64_t seq;
+  bsim__timer_cb cb;
+  uint32_t heap_index; /* UINT32_MAX when not armed */
+};
+void bsim__timer_init(struct bsim__timer *timer, bsim__timer_cb cb);
+void bsim__timer_start(bsim_manager *mgr, struct bsim__timer *timer,
+                       uint64_t deadline_ms);
+void bsim__timer_stop(bsim_manager *mgr, struct bsim__timer *timer);
+int bsim__timer_armed(const struct bsim__timer *timer);
+
+uint64_t bsim__now_ms(bsim_manager *mgr);
+int64_t bsim__wall_unix_ms(bsim_manager *mgr);
+/** Ask the driver to run another engine step soon (from a transport or the
+ * dispatcher: "I have work"). Safe without the lock, from any thread. */
+void bsim__wake(bsim_manager *mgr);
+
+/* ---- randomness (sim/util/prng.c) ---------------------------------------
+ * xoshiro256** seeded through SplitMix64 (style B.11). Never rand(). */
+struct bsim__prng {
+  uint64_t s[4];
+};
+void bsim__prng_seed(struct bsim__prng *prng, uint64_t seed);
+uint64_t bsim__prng_next(struct bsim__prng *prng);
+/** Uniform in [0, bound); bound 0 gives 0. */
+uint64_t bsim__prng_below(struct bsim__prng *prng, uint64_t bound);
+/** The manager's PRNG (one per manager, seeded from the seed). */
+struct bsim__prng *bsim__mgr_prng(bsim_manager *mgr);
+/** A stateless 64-bit mix, for content made from (seed, url, offset). */
+uint64_t bsim__mix64(uint64_t x);
+uint64_t bsim__hash_str(uint64_t seed, const char *s);
+
+/* ---- trace (sim/util/trace.c) -------------------------------------------
+ * Build one line field by field; nothing is formatted when tracing is off.
+ *   struct bsim__tr tr;
+ *   if (bsim__tr_begin(&tr, mgr, "state", job)) {
+ *     bsim__tr_str(&tr, "from", ...); ...; bsim__tr_end(&tr);
+ *   }
+ * begin writes seq, t_ms, ev and (when job is not NULL) the job id. */
+struct bsim__trace; /* per manager; opaque */
+struct bsim__trace *bsim__trace_new(void);
+void bsim__trace_free(struct bsim__trace *trace);
+struct bsim__trace *bsim__mgr_trace(bsim_manager *mgr);
+struct bsim__tr {
+  struct bsim__trace *trace;
+  size_t len;
+  int overflow;
+  char buf[1024];
+};
+int bsim__tr_begin(struct bsim__tr *tr, bsim_manager *mgr, const char *ev,
+                   const bsim_job *job);
+void bsim__tr_str(struct bsim__tr *tr, const char *key, const char *value);
+void bsim__tr_u64(struct bsim__tr *tr, const char *key, uint64_t value);
+void bsim__tr_i64(struct bsim__tr *tr, const char *key, int64_t value);
+/** Writes "key":"BG_E_X" and "key_hex":"0x8020...". */
+void bsim__tr_hr(struct bsim__tr *tr, const char *key, bsim_hr hr);
+void bsim__tr_end(struct bsim__tr *tr);
+
+/* ---- jobs, as other folders see them (sim/engine/job.c) ----------------- */
+const bsim_guid *bsim__job_id(const bsim_job *job);
+/** "{GUID}" text of the id, cached in the job. */
+const char *bsim__job_id_text(const bsim_job *job);
+bsim_manager *bsim__job_manager(const bsim_job *job);
+enum bsim_job_state bsim__job_state(const bsim_job *job);
+enum bsim_job_type bsim__job_type(const bsim_job *job);
+const char *bsim__job_owner(const bsim_job *job);
+uint32_t bsim__job_notify_flags(const bsim_job *job);
+uint32_t bsim__job_min_retry_delay_s(const bsim_job *job);
+/** Reference counting with the lock held (the public ones take the lock). */
+void bsim__job_ref(bsim_job *job);
+void bsim__job_unref(bsim_job *job);
+/** Per-job notification state, owned by sim/notify (NULL until first
+ * needed). The engine calls bsim__notify_job_free when the job is freed. */
+struct bsim__job_notify;
+struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
+
+/* ---- notifications (sim/notify/) -----------------------------------------
+ * The engine tells the dispatcher what happened; the dispatcher decides what
+ * is delivered (notify flags, registration, four-per-user limit, retries)
+ * and when. None of these deliver anything: delivery happens only in
+ * bsim__notify_run, which the driver calls once per step. */
+struct bsim__notify; /* per manager; opaque */
+bsim_hr bsim__notify_new(bsim_manager *mgr, struct bsim__notify **out);
+void bsim__notify_free(struct bsim__notify *notify);
+struct bsim__notify *bsim__mgr_notify(bsim_manager *mgr);
+/** The job entered state `to` from `from` (called by the one setter). */
+void bsim__notify_state(bsim_job *job, enum bsim_job_state from,
+                        enum bsim_job_state to);
+/** File `index` of the job finished transferring (before the job's own
+ * TRANSFERRED state change is reported). */
+void bsim__notify_file_transferred(bsim_job *job, uint32_t index);
+/** Bytes moved, a file was added or a property changed. */
+void bsim__notify_modified(bsim_job *job);
+/** The job object is being freed. */
+void bsim__notify_job_free(bsim_job *job);
+/** Nonzero when a notification is ready to deliver now. */
+int bsim__notify_runnable(bsim_manager *mgr);
+/** Nonzero when callbacks are running on worker threads (time must not
+ * jump while one is in flight). */
+int bsim__notify_in_flight(bsim_manager *mgr);
+/** Deliver what is ready. Called by the driver with the lock held; releases
+ * it around each callback. Returns the number delivered. */
+size_t bsim__notify_run(bsim_manager *mgr);
+
+/* ---- transports (sim/transport/) -----------------------------------------
+ * One seam, two implementations: the model (virtual time) and curl (real
+ * bytes on the libuv loop). The engine starts one transfer per file at a
+ * time; the transport reports back through the bsim__xfer_* functions with
+ * the engine lock held (transports running on the loop take it first). */
+enum bsim__xfer_outcome {
+  BSIM__XFER_OK = 0,
+  BSIM__XFER_TRANSIENT = 1, /* -> TRANSIENT_ERROR, retried */
+  BSIM__XFER_FATAL = 2,     /* -> ERROR */
+  BSIM__XFER_OUTCOME_COUNT  /* not a value */
+};
+struct bsim__xfer_result {
+  enum bsim__xfer_outcome outcome;
+  bsim_hr hr;
+  enum bsim_error_context context;
+  int http_status;
+};
+/** One transfer of one file, owned by the engine. The transport keeps its
+ * own state in transport_data. */
+struct bsim__xfer {
+  bsim_manager *mgr;
+  bsim_job *job; /* borrowed: the engine keeps a reference while active */
+  uint32_t file_index;
+  enum bsim_job_type type;
+  const char *remote_url;
+  const char *temp_path; /* where the bytes go (downloads) */
+  const char *local_path; /* the upload's source file */
+  uint64_t offset;       /* resume from here (bytes already in temp_path) */
+  int fs_virtual;        /* nonzero: write nothing to disk */
+  const struct bsim__transport *transport;
+  void *transport_data;
+};
+struct bsim__transport_ops {
+  const char *name;
+  /** Nonzero if this transport serves url. */
+  int (*claims)(void *ctx, const char *url);
+  /** Begin; report later, never from inside start. Returns S_OK or a
+   * failure that the engine treats as a transient error of the file. */
+  bsim_hr (*start)(void *ctx, struct bsim__xfer *xfer);
+  /** Stop a transfer in flight (suspend, cancel, slice end). No report
+   * follows. Returns the number of bytes of the file now safely in
+   * temp_path (the resume offset). */
+  uint64_t (*stop)(void *ctx, struct bsim__xfer *xfer);
+  /** Nonzero while real I/O is outstanding (time must not jump). */
+  int (*busy)(void *ctx);
+  void (*free)(void *ctx);
+};
+struct bsim__transport {
+  const struct bsim__transport_ops *ops;
+  void *ctx;
+};
+/* Reports from a transport to the engine (sim/engine/scheduler.c). */
+/** Connected; size known (or BSIM_SIZE_UNKNOWN); from_peer per §7. */
+void bsim__xfer_connected(struct bsim__xfer *xfer, uint64_t bytes_total,
+                          int from_peer);
+/** bytes_done (absolute offset in the file) moved forward. */
+void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
+/** Finished, well or badly. The engine frees nothing of the transport's:
+ * the transport cleans transport_data before calling this. */
+void bsim__xfer_done(struct bsim__xfer *xfer,
+                     const struct bsim__xfer_result *result);
+
+/** The model transport (sim/transport/xfer_model.c). */
+bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
+struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
+
+/* ---- local files (sim/engine/localfs.c) ---------------------------------
+ * Through these only, so BSIM_FS_VIRTUAL can skip the disk. */
+int bsim__fs_virtual(bsim_manager *mgr);
+/** Write len bytes at offset of path (creating it). Returns S_OK or the
+ * HRESULT of the failure (E_WIN32_DISK_FULL, E_ACCESSDENIED, E_WIN32_PATH_NOT_FOUND). */
+bsim_hr bsim__fs_write_at(bsim_manager *mgr, const char *path,
+                          uint64_t offset, const void *data, size_t len);
+/** Cut path to len bytes (a resumed download that cannot use Range). */
+bsim_hr bsim__fs_truncate(bsim_manager *mgr, const char *path, uint64_t len);
+
+#endif /* BSIM_INTERNAL_H */
