@@ -168,10 +168,10 @@ struct bsim__xfer {
   uint32_t file_index;
   enum bsim_job_type type;
   const char *remote_url;
-  const char *temp_path; /* where the bytes go (downloads) */
+  const char *temp_path;  /* where the bytes go (downloads) */
   const char *local_path; /* the upload's source file */
-  uint64_t offset;       /* resume from here (bytes already in temp_path) */
-  int fs_virtual;        /* nonzero: write nothing to disk */
+  uint64_t offset;        /* resume from here (bytes already in temp_path) */
+  int fs_virtual;         /* nonzero: write nothing to disk */
   const struct bsim__transport *transport;
   void *transport_data;
 };
@@ -213,9 +213,10 @@ struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
  * Through these only, so BSIM_FS_VIRTUAL can skip the disk. */
 int bsim__fs_virtual(bsim_manager *mgr);
 /** Write len bytes at offset of path (creating it). Returns S_OK or the
- * HRESULT of the failure (E_WIN32_DISK_FULL, E_ACCESSDENIED, E_WIN32_PATH_NOT_FOUND). */
-bsim_hr bsim__fs_write_at(bsim_manager *mgr, const char *path,
-                          uint64_t offset, const void *data, size_t len);
+ * HRESULT of the failure (E_WIN32_DISK_FULL, E_ACCESSDENIED,
+ * E_WIN32_PATH_NOT_FOUND). */
+bsim_hr bsim__fs_write_at(bsim_manager *mgr, const char *path, uint64_t offset,
+                          const void *data, size_t len);
 /** Cut path to len bytes (a resumed download that cannot use Range). */
 bsim_hr bsim__fs_truncate(bsim_manager *mgr, const char *path, uint64_t len);
 

@@ -39,9 +39,9 @@ extern "C" {
  * BG_E_TOO_MANY_JOBS_PER_MACHINE, E_OUTOFMEMORY.
  * Ownership: *job_out is a new reference (release with bsim_job_unref);
  * id_out may be NULL. */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_create(
-    bsim_manager *mgr, const char *user, const char *display_name,
-    enum bsim_job_type type, bsim_guid *id_out, bsim_job **job_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_create(bsim_manager *mgr, const char *user, const char *display_name,
+                enum bsim_job_type type, bsim_guid *id_out, bsim_job **job_out);
 
 /** GetJob as user. Returns S_OK, BG_E_NOT_FOUND (no such job, or final),
  * E_ACCESSDENIED (another user's job and user is not an administrator).
@@ -55,9 +55,11 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_get_job(bsim_manager *mgr,
  * user's with BSIM_JOB_ENUM_ALL_USERS (administrators only, else
  * E_ACCESSDENIED). flags with unknown bits: E_INVALIDARG.
  * Ownership: free with bsim_job_array_free (releases every reference). */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_enum_jobs(
-    bsim_manager *mgr, const char *user, uint32_t flags, bsim_job ***jobs_out,
-    size_t *count_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_enum_jobs(bsim_manager *mgr,
+                                                          const char *user,
+                                                          uint32_t flags,
+                                                          bsim_job ***jobs_out,
+                                                          size_t *count_out);
 
 /** Release every job of an array from bsim_manager_enum_jobs, then it. */
 BSIM_EXTERN void bsim_job_array_free(bsim_job **jobs, size_t count);
@@ -128,12 +130,12 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_state(bsim_job *job,
                                                       enum bsim_job_state *out);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_job_get_progress(bsim_job *job, struct bsim_job_progress *out);
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_times(bsim_job *job,
-                                                      struct bsim_job_times *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_times(bsim_job *job, struct bsim_job_times *out);
 /** GetError: S_OK in ERROR and TRANSIENT_ERROR, else
  * BG_E_ERROR_INFORMATION_UNAVAILABLE (reference §4.3). */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_error(bsim_job *job,
-                                                      struct bsim_job_error *out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_error(bsim_job *job, struct bsim_job_error *out);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_error_count(bsim_job *job,
                                                             uint32_t *out);
 /** The owner's user name (BITS returns a SID string; bitsim's users are
@@ -154,9 +156,9 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_job_get_no_progress_timeout(bsim_job *job, uint32_t *seconds_out);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_job_get_maximum_download_time(bsim_job *job, uint32_t *seconds_out);
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_proxy_settings(
-    bsim_job *job, enum bsim_proxy_usage *usage_out, char **proxy_list_out,
-    char **bypass_list_out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_proxy_settings(bsim_job *job, enum bsim_proxy_usage *usage_out,
+                            char **proxy_list_out, char **bypass_list_out);
 
 /* ---- setters (reference §1.4; BG_E_INVALID_STATE in final states) ------- */
 
@@ -183,9 +185,9 @@ bsim_job_set_no_progress_timeout(bsim_job *job, uint32_t seconds);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_job_set_maximum_download_time(bsim_job *job, uint32_t seconds);
 /** Reference §1.4 SetProxySettings rules. */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_proxy_settings(
-    bsim_job *job, enum bsim_proxy_usage usage, const char *proxy_list,
-    const char *bypass_list);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_proxy_settings(bsim_job *job, enum bsim_proxy_usage usage,
+                            const char *proxy_list, const char *bypass_list);
 
 /** TakeOwnership by user: administrators only (E_ACCESSDENIED otherwise);
  * strips the notify command line (reference §12). */

@@ -66,11 +66,11 @@ struct bsim_manager_options {
   /* Time and randomness. */
   enum bsim_clock_mode clock_mode; /* BSIM_CLOCK_AUTO */
   double real_time_scale;          /* REAL: simulated ms per real ms; 1.0 */
-  uint64_t seed; /* 1; 0 = derive one from the real clock (see
-                    bsim_manager_seed) */
-  int64_t start_wall_unix_ms; /* virtual wall clock at time 0:
-                                 2026-01-01T00:00:00Z */
-  enum bsim_fs_mode fs_mode;  /* BSIM_FS_REAL */
+  uint64_t seed;                   /* 1; 0 = derive one from the real clock (see
+                                      bsim_manager_seed) */
+  int64_t start_wall_unix_ms;      /* virtual wall clock at time 0:
+                                      2026-01-01T00:00:00Z */
+  enum bsim_fs_mode fs_mode;       /* BSIM_FS_REAL */
 
   /* Group-policy quotas (reference §12, §14); administrators are exempt. */
   uint32_t max_jobs_per_user;    /* 60 */
@@ -115,8 +115,8 @@ BSIM_EXTERN void bsim_manager_options_init(struct bsim_manager_options *opts);
  * Returns S_OK, E_INVALIDARG (an option out of range), E_OUTOFMEMORY, or
  * a store error (issue: durable store).
  * Ownership: the caller frees *out with bsim_manager_free. */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_new(
-    const struct bsim_manager_options *opts, bsim_manager **out);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_manager_new(const struct bsim_manager_options *opts, bsim_manager **out);
 
 /** Free a manager. Jobs still referenced by the caller stay valid objects
  * that answer BG_E_INVALID_STATE until their last bsim_job_unref.
@@ -147,8 +147,7 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_user_set_logged_on(bsim_manager *mgr,
 /** Take the network down (connected = 0) or bring it back. Down: active jobs
  * go to TRANSIENT_ERROR with BG_E_NETWORK_DISCONNECTED; back: every
  * TRANSIENT_ERROR job is queued again. Returns S_OK. */
-BSIM_EXTERN bsim_hr bsim_manager_set_network(bsim_manager *mgr,
-                                             int connected);
+BSIM_EXTERN bsim_hr bsim_manager_set_network(bsim_manager *mgr, int connected);
 
 /* ---- driving the engine (design.md "Time") ----------------------------- */
 

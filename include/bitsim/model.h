@@ -38,9 +38,9 @@ bsim_model_host_options_init(struct bsim_model_host_options *opts);
 
 /** Add (or replace the options of) a host, by name as it appears in URLs
  * ("example.test", "cdn.example.test:8080"). Returns S_OK, E_INVALIDARG. */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_host_add(
-    bsim_manager *mgr, const char *host,
-    const struct bsim_model_host_options *opts);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_model_host_add(bsim_manager *mgr, const char *host,
+                    const struct bsim_model_host_options *opts);
 
 /** The host is unreachable from start_ms for duration_ms of virtual time:
  * connections fail and transfers in flight break (transient errors).
@@ -60,9 +60,11 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_file_add(bsim_manager *mgr,
 
 /** Fill buf with len bytes of the content the model serves for url starting
  * at offset (to check downloaded files). Returns S_OK, BG_E_NOT_FOUND. */
-BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_file_content(
-    bsim_manager *mgr, const char *url, uint64_t offset, void *buf,
-    uint64_t len);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_file_content(bsim_manager *mgr,
+                                                           const char *url,
+                                                           uint64_t offset,
+                                                           void *buf,
+                                                           uint64_t len);
 
 /** Kinds of scripted fault. */
 enum bsim_fault_kind {

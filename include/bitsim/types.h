@@ -164,9 +164,9 @@ struct bsim_file_range {
 /** The job's error record (reference §1.11, §4.2). */
 struct bsim_job_error {
   enum bsim_error_context context;
-  int32_t code;        /* the HRESULT (a bsim_hr) */
-  int32_t file_index;  /* -1 when the error is not tied to a file */
-  int32_t http_status; /* 0 when no HTTP status was involved */
+  int32_t code;         /* the HRESULT (a bsim_hr) */
+  int32_t file_index;   /* -1 when the error is not tied to a file */
+  int32_t http_status;  /* 0 when no HTTP status was involved */
   const char *protocol; /* "http", "https", "file", or NULL; static */
 };
 
