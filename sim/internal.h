@@ -209,6 +209,18 @@ void bsim__xfer_done(struct bsim__xfer *xfer,
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
 struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
 
+/** The curl transport (sim/transport/xfer_curl.c): http, https and file
+ * URLs on the manager's libuv loop. */
+bsim_hr bsim__xfer_curl_new(bsim_manager *mgr, struct bsim__transport *out);
+
+/* ---- the real-world loop (sim/clock/loop_uv.c) ----------------------------
+ * Every manager owns one libuv loop, run by the driver: always in REAL mode,
+ * and in AUTO/MANUAL mode while a transport is busy. Returned as void * so
+ * this header needs no <uv.h>; only files allowed to include <uv.h> cast it
+ * to uv_loop_t *. The loop runs with the engine lock released: callbacks on
+ * it (curl sockets, timers) take bsim__lock before touching the engine. */
+void *bsim__mgr_loop(bsim_manager *mgr);
+
 /* ---- local files (sim/engine/localfs.c) ---------------------------------
  * Through these only, so BSIM_FS_VIRTUAL can skip the disk. */
 int bsim__fs_virtual(bsim_manager *mgr);
