@@ -132,6 +132,9 @@ void bsim__notify_state(bsim_job *job, enum bsim_job_state from,
 void bsim__notify_file_transferred(bsim_job *job, uint32_t index);
 /** Bytes moved, a file was added or a property changed. */
 void bsim__notify_modified(bsim_job *job);
+/** TakeOwnership moved the job to another user: the notify command line is
+ * stripped (reference §6, §12). */
+void bsim__notify_owner_changed(bsim_job *job);
 /** The job object is being freed. */
 void bsim__notify_job_free(bsim_job *job);
 /** Nonzero when a notification is ready to deliver now. */
@@ -142,6 +145,18 @@ int bsim__notify_in_flight(bsim_manager *mgr);
 /** Deliver what is ready. Called by the driver with the lock held; releases
  * it around each callback. Returns the number delivered. */
 size_t bsim__notify_run(bsim_manager *mgr);
+
+/* ---- process spawner (sim/notify/ uses it; sim/clock/spawn_uv.c runs it)
+ * Runs a notify command line from an argv, never through a shell (design.md
+ * "Notifications"). exit_cb runs later on the driver thread with the lock
+ * held; never from inside spawn. */
+typedef void (*bsim__spawn_exit_cb)(bsim_manager *mgr, void *user,
+                                    int64_t exit_status, int term_signal);
+/** Start program with argv (argv[0] included, NULL-terminated). Returns S_OK
+ * or the HRESULT of the failure (E_WIN32_FILE_NOT_FOUND, E_ACCESSDENIED). */
+bsim_hr bsim__spawn(bsim_manager *mgr, const char *program,
+                    const char *const *argv, bsim__spawn_exit_cb exit_cb,
+                    void *user);
 
 /* ---- transports (sim/transport/) -----------------------------------------
  * One seam, two implementations: the model (virtual time) and curl (real
