@@ -123,6 +123,13 @@ struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
 struct bsim__notify; /* per manager; opaque */
 bsim_hr bsim__notify_new(bsim_manager *mgr, struct bsim__notify **out);
 void bsim__notify_free(struct bsim__notify *notify);
+/** Apply the manager's notification options (notify_in_flight_per_user,
+ * renotify_interval_ms, delivery, delivery_threads, notify_cmdline_record):
+ * bsim_manager_new calls it right after bsim__notify_new; until then the
+ * defaults apply. THREADED starts the worker pool here. Returns S_OK,
+ * E_INVALIDARG (an option out of range), E_OUTOFMEMORY. */
+bsim_hr bsim__notify_configure(struct bsim__notify *notify,
+                               const struct bsim_manager_options *opts);
 struct bsim__notify *bsim__mgr_notify(bsim_manager *mgr);
 /** The job entered state `to` from `from` (called by the one setter). */
 void bsim__notify_state(bsim_job *job, enum bsim_job_state from,
