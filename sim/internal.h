@@ -227,6 +227,15 @@ void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
 void bsim__xfer_done(struct bsim__xfer *xfer,
                      const struct bsim__xfer_result *result);
 
+/** Register a transport with the manager (sim/engine/manager.c): it is
+ * tried after the model transport and those registered before it, in
+ * order; the manager calls ops->free(ctx) when it is freed. Call with the
+ * lock held, or before the manager is shared with other threads. Returns
+ * S_OK, E_INVALIDARG (NULL or incomplete ops), E_OUTOFMEMORY (no room: at
+ * most 4 transports). */
+bsim_hr bsim__manager_add_transport(bsim_manager *mgr,
+                                    const struct bsim__transport *transport);
+
 /** The model transport (sim/transport/xfer_model.c). */
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
 struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
