@@ -248,6 +248,8 @@ const struct bsim__transport *bsim__transport_for(bsim_manager *mgr,
                                                   const char *url);
 
 /* ---- timer_heap.c ------------------------------------------------------- */
+/** Make room for count armed timers. Returns S_OK or E_OUTOFMEMORY. */
+bsim_hr bsim__timer_reserve(bsim_manager *mgr, uint32_t count);
 /** The earliest armed timer, or NULL. */
 struct bsim__timer *bsim__timer_peek(bsim_manager *mgr);
 /** Pop and run due timers (deadline <= now), at most max. Returns the

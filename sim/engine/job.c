@@ -182,6 +182,10 @@ void bsim__job_rearm(bsim_job *job) {
 
 /* ---- creation ----------------------------------------------------------- */
 
+/* Timers other than the jobs' own: the inactivity and slice timers, the
+ * transports' (a few per transfer in flight) and the dispatcher's. */
+#define HEAP_SLACK 4096u
+
 static bsim_hr check_create(bsim_manager *mgr, struct bsim__user *user,
                             const char *display_name, enum bsim_job_type type) {
   if (user == NULL) return BSIM_E_ACCESSDENIED;
@@ -255,7 +259,10 @@ static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
   struct bsim__user *user = bsim__user_find(mgr, user_name);
   bsim_hr hr = check_create(mgr, user, display_name, type);
   if (BSIM_FAILED(hr)) return hr;
-  if (BSIM_FAILED(bsim__index_reserve(mgr, mgr->jobs + 1))) {
+  /* Room for the job in the index and for its timer in the heap (plus
+   * slack for the transports' timers), so nothing later can fail. */
+  if (BSIM_FAILED(bsim__index_reserve(mgr, mgr->jobs + 1)) ||
+      BSIM_FAILED(bsim__timer_reserve(mgr, mgr->jobs + HEAP_SLACK))) {
     return BSIM_E_OUTOFMEMORY;
   }
   bsim_job *job = bsim__calloc(1, sizeof *job);

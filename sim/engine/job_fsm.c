@@ -193,12 +193,15 @@ size_t bsim__fsm_render_list(char *buf, size_t cap) {
       int n = snprintf(line, sizeof line, "%s --%s--> %s\n", state_names[s],
                        event_names[ev], state_names[to]);
       BSIM_ASSERT(n > 0 && (size_t)n < sizeof line);
-      if (len + (size_t)n < cap) memcpy(buf + len, line, (size_t)n + 1);
+      /* As snprintf: copy what fits, count everything. */
+      if (cap > 0 && len < cap - 1) {
+        size_t room = cap - 1 - len;
+        memcpy(buf + len, line, (size_t)n < room ? (size_t)n : room);
+      }
       len += (size_t)n;
     }
   }
-  if (cap > 0 && len >= cap) buf[cap - 1] = '\0';
-  if (cap > 0 && len == 0) buf[0] = '\0';
+  if (cap > 0) buf[len < cap ? len : cap - 1] = '\0';
   return len;
 }
 

@@ -92,7 +92,9 @@ static bsim_hr init_parts(bsim_manager *mgr) {
   if (mgr->opts.trace_enabled && (mgr->trace = bsim__trace_new()) == NULL) {
     return BSIM_E_OUTOFMEMORY;
   }
-  bsim_hr hr = bsim__loop_new(&mgr->loop);
+  bsim_hr hr = bsim__timer_reserve(mgr, 4096);
+  if (BSIM_FAILED(hr)) return hr;
+  hr = bsim__loop_new(&mgr->loop);
   if (BSIM_FAILED(hr)) return hr;
   hr = bsim__xfer_model_new(mgr, &mgr->transports[0]);
   if (BSIM_FAILED(hr)) return hr;

@@ -70,18 +70,27 @@ static void heap_remove_at(bsim_manager *mgr, uint32_t i) {
   sift_up(mgr, mgr->heap[i]->heap_index);
 }
 
-/* Growing the heap is the one allocation of arming a timer. The engine
- * cannot report an OOM from inside a timer re-arm, so the heap grows in
- * large steps and a failure is a fatal assertion (the only one of its
- * kind; style B.8 asks for limits, and the heap is bounded by the number
- * of jobs plus transfers). */
-static void heap_grow(bsim_manager *mgr) {
-  uint32_t cap = mgr->heap_cap != 0 ? mgr->heap_cap * 2 : 64;
+bsim_hr bsim__timer_reserve(bsim_manager *mgr, uint32_t count) {
+  if (count <= mgr->heap_cap) return BSIM_S_OK;
+  uint64_t cap = mgr->heap_cap != 0 ? mgr->heap_cap : 64;
+  while (cap < count)
+    cap *= 2;
+  if (cap > UINT32_MAX) return BSIM_E_OUTOFMEMORY;
   struct bsim__timer **heap =
       bsim__realloc(mgr->heap, (size_t)cap * sizeof *heap);
-  BSIM_ASSERT(heap != NULL);
+  if (heap == NULL) return BSIM_E_OUTOFMEMORY;
   mgr->heap = heap;
-  mgr->heap_cap = cap;
+  mgr->heap_cap = (uint32_t)cap;
+  return BSIM_S_OK;
+}
+
+/* Arming a timer cannot report an allocation failure, so CreateJob
+ * reserves a slot for every job's timer up front (bsim__timer_reserve)
+ * and the heap keeps slack for the transports' and the dispatcher's
+ * timers. Running out past that slack is a fatal assertion. */
+static void heap_grow(bsim_manager *mgr) {
+  bsim_hr hr = bsim__timer_reserve(mgr, mgr->heap_cap + 1);
+  BSIM_ASSERT(hr == BSIM_S_OK);
 }
 
 void bsim__timer_start(bsim_manager *mgr, struct bsim__timer *timer,
