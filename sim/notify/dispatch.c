@@ -102,6 +102,20 @@ static struct bsim__notify_user *ready_pop(struct bsim__notify *n) {
   return u;
 }
 
+void bsim__notify_user_load(bsim_manager *mgr, const char *name,
+                            uint32_t *in_flight, uint32_t *queued) {
+  struct bsim__notify *n = bsim__mgr_notify(mgr);
+  *in_flight = *queued = 0;
+  if (n == NULL || n->user_cap == 0) return;
+  size_t j = (size_t)user_hash(name) & (n->user_cap - 1);
+  for (; n->user_slots[j] != NULL; j = (j + 1) & (n->user_cap - 1)) {
+    if (strcmp(n->user_slots[j]->name, name) != 0) continue;
+    *in_flight = n->user_slots[j]->in_flight;
+    *queued = n->user_slots[j]->queued;
+    return;
+  }
+}
+
 /* ---- per-user FIFO of jobs ----------------------------------------------*/
 
 static void fifo_push(struct bsim__notify *n, struct bsim__job_notify *jn) {

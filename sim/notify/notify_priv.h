@@ -137,6 +137,11 @@ void bsim__notify_run_finalizers(struct bsim__notify_reg *dead);
 /** Clear a job's retry wait (a new registration gets the owed event now). */
 void bsim__notify_rearm(struct bsim__job_notify *jn);
 
+/** For tests and the benchmark (lock held): the user's callbacks in flight
+ * and jobs waiting in its FIFO (0, 0 for a user never seen). */
+void bsim__notify_user_load(bsim_manager *mgr, const char *name,
+                            uint32_t *in_flight, uint32_t *queued);
+
 /* cmdline.c */
 void bsim__notify_cmdline_clear(struct bsim__job_notify *jn);
 /** Start the owed command line of a busy job; completes through
