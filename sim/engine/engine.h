@@ -176,6 +176,9 @@ struct bsim_manager {
   int driver_waiting; /* the driver is blocked in the libuv loop */
   pthread_t driver;
   _Atomic int wake_flag;
+  const bsim_job *watch_job; /* run_until_job_state: the job watched */
+  uint32_t watch_mask;
+  int watch_hit; /* the job entered a wanted state */
 };
 
 /* ---- manager.c ---------------------------------------------------------- */

@@ -283,6 +283,9 @@ void bsim__fsm_set_state_at(bsim_job *job, enum bsim_job_state to,
   BSIM_ASSERT(table[ev][from] == (unsigned char)to);
   exit_hooks(job, from, (int)to);
   job->state = (uint8_t)to;
+  if (job->mgr->watch_job == job && ((job->mgr->watch_mask >> to) & 1u)) {
+    job->mgr->watch_hit = 1;
+  }
   entry_hooks(job, from, (int)to, ev);
   trace_state(job, from, (int)to, ev, file, line);
   bsim__notify_state(job, (enum bsim_job_state)from, to);

@@ -21,6 +21,10 @@
  * every run_until_idle into "jump 90 days and cancel everything". Tests of
  * scavenging move time with advance or run_until, which fire every timer.
  *
+ * run_until_job_state watches one job: the state setter latches the
+ * moment the job enters a wanted state (even if it moves on within the
+ * same instant), and the driver stops right after that phase.
+ *
  * A driving call made from inside a callback (inline delivery runs
  * callbacks on the driving thread) or while another thread drives returns
  * E_BUSY: one driver at a time.
@@ -59,17 +63,23 @@ static int refd_timers(bsim_manager *mgr) {
   return mgr->heap_len > (bsim__timer_armed(&mgr->inactivity) ? 1u : 0u);
 }
 
-static int work_step(bsim_manager *mgr) {
-  int did = 0;
-  if (atomic_exchange(&mgr->wake_flag, 0)) did = 1;
-  if (bsim__timers_fire(mgr, TIMERS_PER_STEP) != 0) did = 1;
-  if (bsim__sched_pass(mgr)) did = 1;
-  if (bsim__notify_runnable(mgr) && bsim__notify_run(mgr) != 0) did = 1;
-  return did;
+static int reached(bsim_manager *mgr, const struct drive *d) {
+  return d->kind == DRIVE_STATE && mgr->watch_hit;
 }
 
-static int reached(const struct drive *d) {
-  return d->kind == DRIVE_STATE && ((d->mask >> d->job->state) & 1u) != 0;
+/* Run what is runnable now. When waiting for a job's state, stop right
+ * after the phase (one timer, one pass, one delivery) that put the job in
+ * a wanted state, so time and the rest of the work stay at that moment. */
+static int work_step(bsim_manager *mgr, const struct drive *d) {
+  int did = 0;
+  if (atomic_exchange(&mgr->wake_flag, 0)) did = 1;
+  uint32_t batch = d->kind == DRIVE_STATE ? 1u : TIMERS_PER_STEP;
+  if (bsim__timers_fire(mgr, batch) != 0) did = 1;
+  if (reached(mgr, d)) return 1;
+  if (bsim__sched_pass(mgr)) did = 1;
+  if (reached(mgr, d)) return 1;
+  if (bsim__notify_runnable(mgr) && bsim__notify_run(mgr) != 0) did = 1;
+  return did;
 }
 
 static void trace_jump(bsim_manager *mgr, uint64_t to_ms) {
@@ -147,6 +157,11 @@ static bsim_hr drive(bsim_manager *mgr, struct drive *d) {
   if (d->kind == DRIVE_UNTIL && d->until_ms == UINT64_MAX) d->until_ms--;
   bsim_hr hr = BSIM_S_OK;
   int flowing = 0;
+  if (d->kind == DRIVE_STATE) {
+    mgr->watch_job = d->job;
+    mgr->watch_mask = d->mask;
+    mgr->watch_hit = ((d->mask >> d->job->state) & 1u) != 0;
+  }
   for (uint64_t steps = 0;; steps++) {
     if (steps >= d->step_max) {
       hr = BSIM_E_WAIT_TIMEOUT;
@@ -155,14 +170,15 @@ static bsim_hr drive(bsim_manager *mgr, struct drive *d) {
     if (mgr->opts.clock_mode == BSIM_CLOCK_REAL) {
       bsim__clock_sync(&mgr->clock);
     }
-    if (reached(d)) break;
-    if (work_step(mgr)) continue;
-    if (reached(d)) break;
+    if (reached(mgr, d)) break;
+    if (work_step(mgr, d)) continue;
+    if (reached(mgr, d)) break;
     if (!idle_step(mgr, d, &flowing)) {
-      if (d->kind == DRIVE_STATE && !reached(d)) hr = BSIM_S_FALSE;
+      if (d->kind == DRIVE_STATE && !reached(mgr, d)) hr = BSIM_S_FALSE;
       break;
     }
   }
+  mgr->watch_job = NULL;
   mgr->driving = 0;
   bsim__unlock(mgr);
   return hr;
