@@ -47,6 +47,9 @@ struct bsim_model_host_options {
    * BG_E_REMOTE_FILE_CHANGED, as newer builds report (the state is
    * unconfirmed). */
   int remote_change_fails; /* 0 */
+  /** 1: the host stands for a peer cache (reference §7, §11): its bytes
+   * are reported to the engine as coming from a peer, not the origin. */
+  int peer; /* 0 */
 };
 
 /** Fill with the defaults beside each field. */

@@ -24,6 +24,7 @@ void bsim_model_host_options_init(struct bsim_model_host_options *opts) {
   opts->send_content_length = 1;
   opts->stall_timeout_ms = 60000;
   opts->remote_change_fails = 0;
+  opts->peer = 0;
 }
 
 static int starts_with_nocase(const char *s, const char *prefix) {

@@ -205,6 +205,7 @@ static void trace_response(struct bsim__model_xfer *x, int status,
   bsim__tr_u64(&tr, "from", from);
   bsim__tr_u64(&tr, "size", x->size);
   bsim__tr_u64(&tr, "version", x->version);
+  if (x->host->opts.peer) bsim__tr_u64(&tr, "peer", 1);
   bsim__tr_end(&tr);
 }
 
@@ -506,7 +507,7 @@ static int connect_step(struct bsim__model_xfer *x, uint64_t now_ms) {
   x->corrupt_from = UINT64_MAX;
   if (x->m->fault_count > 0) take_body_faults(x, from);
   trace_response(x, status, from);
-  bsim__xfer_connected(x->xfer, x->size, 0);
+  bsim__xfer_connected(x->xfer, x->size, x->host->opts.peer != 0);
   if (after_report(x) == GONE) return GONE;
   if (from < x->xfer->offset) {
     /* The file starts again from 0: tell the engine it holds nothing. */
