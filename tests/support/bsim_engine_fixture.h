@@ -66,8 +66,9 @@ static inline bsim_job *fx_job_files(bsim_manager *mgr, const char *user,
       bsim_job_create(mgr, user, "fixture", BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
       BSIM_S_OK);
   for (int i = 0; urls[i] != NULL; i++) {
-    char local[512];
-    snprintf(local, sizeof local, "%s/f%d", dir, i);
+    char local[4096];
+    int n = snprintf(local, sizeof local, "%s/f%d", dir, i);
+    assert_true(n > 0 && (size_t)n < sizeof local);
     assert_int_equal(bsim_job_add_file(job, urls[i], local), BSIM_S_OK);
   }
   return job;
