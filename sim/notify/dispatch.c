@@ -537,22 +537,6 @@ static void start(struct bsim__notify *n, struct bsim__job_notify *jn,
   }
 }
 
-static void deliver(struct bsim__notify *n, struct bsim__job_notify *jn,
-                    enum bsim__nk kind) {
-  struct bsim__notify_work *w = &jn->work;
-  if (kind == BSIM__NK_CMDLINE) {
-    bsim__notify_cmdline_start(jn);
-  } else if (n->delivery == BSIM_DELIVERY_THREADED && n->pool != NULL) {
-    bsim__notify_pool_submit(n->pool, w);
-  } else {
-    /* Inline: on the driving thread, never with the lock held. */
-    bsim__unlock(n->mgr);
-    bsim__notify_call(w);
-    bsim__lock(n->mgr);
-    bsim__notify_finish(n, w);
-  }
-}
-
 static void flush_finalizers(struct bsim__notify *n) {
   struct bsim__notify_reg *dead = bsim__notify_take_dead(n);
   if (dead == NULL) return;
@@ -561,16 +545,83 @@ static void flush_finalizers(struct bsim__notify *n) {
   bsim__lock(n->mgr);
 }
 
-static size_t finish_threaded(struct bsim__notify *n) {
-  size_t count = 0;
-  if (n->pool == NULL) return 0;
-  struct bsim__notify_work *w = bsim__notify_pool_take_done(n->pool);
-  while (w != NULL) {
-    struct bsim__notify_work *next = w->next;
+/* Take the next job whose turn it is (users round-robin, each user's jobs
+ * FIFO, users at their limit skipped) and start what it owes. *popped counts
+ * jobs taken off FIFOs. NULL when no user can take another now. */
+static struct bsim__job_notify *pick(struct bsim__notify *n, size_t *popped) {
+  for (;;) {
+    struct bsim__notify_user *u = ready_pop(n);
+    if (u == NULL) return NULL;
+    struct bsim__job_notify *jn = u->head;
+    if (jn == NULL || u->in_flight >= n->in_flight_per_user) continue;
+    fifo_remove(n, jn);
+    (*popped)++;
+    enum bsim__nk kind = next_kind(jn);
+    if (kind != BSIM__NK_NONE) start(n, jn, kind);
+    user_update_ready(n, u); /* round-robin: back of the ring */
+    if (kind != BSIM__NK_NONE) return jn;
+  }
+}
+
+/* INLINE: on the driving thread, never with the lock held. Only what was
+ * queued on entry: work queued by callbacks now waits for the next step,
+ * so a callback that keeps causing events cannot starve the engine. */
+static size_t run_inline(struct bsim__notify *n) {
+  size_t budget = n->queued_jobs, popped = 0, count = 0;
+  struct bsim__job_notify *jn;
+  while (popped < budget && (jn = pick(n, &popped)) != NULL) {
+    count++;
+    if (jn->work.kind == BSIM__NK_CMDLINE) {
+      bsim__notify_cmdline_start(jn);
+      continue;
+    }
+    bsim__unlock(n->mgr);
+    bsim__notify_call(&jn->work);
+    bsim__lock(n->mgr);
+    bsim__notify_finish(n, &jn->work);
+  }
+  return count;
+}
+
+void bsim__notify_serve(struct bsim__notify *n) {
+  size_t popped = 0;
+  struct bsim__job_notify *jn;
+  while ((jn = pick(n, &popped)) != NULL) {
+    struct bsim__notify_work *w = &jn->work;
+    if (w->kind == BSIM__NK_CMDLINE && !n->cmdline_record) {
+      /* libuv belongs to the driver's thread: hand the spawn over. */
+      w->next = NULL;
+      if (n->spawn_tail != NULL)
+        n->spawn_tail->next = w;
+      else
+        n->spawn_head = w;
+      n->spawn_tail = w;
+      continue;
+    }
+    if (w->kind == BSIM__NK_CMDLINE) {
+      bsim__notify_cmdline_start(jn); /* recording: completes at once */
+      continue;
+    }
+    if (n->ready_head != NULL) bsim__notify_pool_kick_idle(n->pool);
+    bsim__unlock(n->mgr);
+    bsim__notify_call(w);
+    bsim__lock(n->mgr);
     bsim__notify_finish(n, w);
-    w = next;
+  }
+}
+
+/* THREADED, on the driver: start the spawns workers handed over and wake
+ * workers for the queued work; the workers deliver. */
+static size_t run_threaded(struct bsim__notify *n) {
+  size_t count = 0;
+  while (n->spawn_head != NULL) {
+    struct bsim__notify_work *w = n->spawn_head;
+    n->spawn_head = w->next;
+    if (n->spawn_head == NULL) n->spawn_tail = NULL;
+    bsim__notify_cmdline_start(w->jn);
     count++;
   }
+  if (n->ready_head != NULL) bsim__notify_pool_kick(n->pool);
   return count;
 }
 
@@ -578,26 +629,8 @@ size_t bsim__notify_run(bsim_manager *mgr) {
   struct bsim__notify *n = bsim__mgr_notify(mgr);
   if (n == NULL || n->running) return 0; /* never nested */
   n->running = 1;
-  size_t count = finish_threaded(n);
   flush_finalizers(n);
-  /* Only what was queued on entry: work queued by callbacks now waits for
-   * the next step, so a callback that keeps causing events cannot starve
-   * the engine. */
-  size_t budget = n->queued_jobs;
-  while (budget > 0) {
-    struct bsim__notify_user *u = ready_pop(n);
-    if (u == NULL) break;
-    struct bsim__job_notify *jn = u->head;
-    if (jn == NULL || u->in_flight >= n->in_flight_per_user) continue;
-    fifo_remove(n, jn);
-    budget--;
-    enum bsim__nk kind = next_kind(jn);
-    if (kind != BSIM__NK_NONE) start(n, jn, kind);
-    user_update_ready(n, u); /* round-robin: back of the ring */
-    if (kind == BSIM__NK_NONE) continue;
-    deliver(n, jn, kind);
-    count++;
-  }
+  size_t count = n->pool != NULL ? run_threaded(n) : run_inline(n);
   flush_finalizers(n);
   n->running = 0;
   return count;
@@ -606,13 +639,15 @@ size_t bsim__notify_run(bsim_manager *mgr) {
 int bsim__notify_runnable(bsim_manager *mgr) {
   struct bsim__notify *n = bsim__mgr_notify(mgr);
   if (n == NULL) return 0;
-  if (n->ready_head != NULL || n->dead_head != NULL) return 1;
-  return n->pool != NULL && bsim__notify_pool_has_done(n->pool);
+  return n->ready_head != NULL || n->dead_head != NULL || n->spawn_head != NULL;
 }
 
 int bsim__notify_in_flight(bsim_manager *mgr) {
   struct bsim__notify *n = bsim__mgr_notify(mgr);
-  return n != NULL && n->in_flight > 0;
+  if (n == NULL) return 0;
+  /* THREADED: queued work is about to be taken by a worker, and a user at
+   * its limit has callbacks running: either way time must not jump. */
+  return n->in_flight > 0 || (n->pool != NULL && n->queued_jobs > 0);
 }
 
 /* ---- the dispatcher itself ----------------------------------------------*/
@@ -642,7 +677,7 @@ bsim_hr bsim__notify_configure(struct bsim__notify *n,
   n->delivery_threads = opts->delivery_threads;
   n->cmdline_record = opts->notify_cmdline_record;
   if (n->delivery == BSIM_DELIVERY_THREADED && n->pool == NULL)
-    return bsim__notify_pool_new(n->mgr, n->delivery_threads, &n->pool);
+    return bsim__notify_pool_new(n, n->delivery_threads, &n->pool);
   return BSIM_S_OK;
 }
 
@@ -660,7 +695,7 @@ static void detach(struct bsim__notify *n, struct bsim__job_notify *jn) {
 void bsim__notify_free(struct bsim__notify *n) {
   if (n == NULL) return;
   bsim__notify_pool_free(n->pool); /* joins the workers */
-  BSIM_ASSERT(n->in_flight == 0 || n->pool == NULL);
+  BSIM_ASSERT(n->in_flight == 0);
   while (n->all_head != NULL) {
     struct bsim__job_notify *jn = n->all_head;
     n->all_head = jn->all_next;

@@ -55,8 +55,9 @@ struct bsim__notify_user {
   uint64_t delivered;
 };
 
-/** The one piece of work a job may have in flight. The worker reads and
- * writes only this (and calls the user's code with the job). */
+/** The one piece of work a job may have in flight. Without the lock, a
+ * worker reads and writes only this (and calls the user's code with the
+ * job). */
 struct bsim__notify_work {
   struct bsim__job_notify *jn;
   bsim_job *job;
@@ -123,6 +124,8 @@ struct bsim__notify {
   size_t runs_len, runs_cap;
 
   struct bsim__notify_pool *pool;
+  /* THREADED: command lines a worker picked, for the driver to spawn. */
+  struct bsim__notify_work *spawn_head, *spawn_tail;
 };
 
 /* dispatch.c */
@@ -156,16 +159,20 @@ bsim_hr bsim__notify_cmdline_check(const char *program,
 char **bsim__notify_strv_dup(const char *const *strv);
 
 /* workers.c */
-bsim_hr bsim__notify_pool_new(bsim_manager *mgr, uint32_t threads,
+bsim_hr bsim__notify_pool_new(struct bsim__notify *n, uint32_t threads,
                               struct bsim__notify_pool **out);
+/** Stops and joins the workers (nothing may be in flight). */
 void bsim__notify_pool_free(struct bsim__notify_pool *pool);
-void bsim__notify_pool_submit(struct bsim__notify_pool *pool,
-                              struct bsim__notify_work *work);
-/** Nonzero when finished work waits for the driver. */
-int bsim__notify_pool_has_done(struct bsim__notify_pool *pool);
-/** Detach the finished work, oldest first. */
-struct bsim__notify_work *
-bsim__notify_pool_take_done(struct bsim__notify_pool *pool);
+/** Give the workers a turn: work is queued. Safe with the engine lock
+ * held. */
+void bsim__notify_pool_kick(struct bsim__notify_pool *pool);
+/** The same, only if a worker sleeps (for a worker that has work in hand
+ * and wants company). */
+void bsim__notify_pool_kick_idle(struct bsim__notify_pool *pool);
+
+/** A worker's turn (lock held): deliver queued work until no user can take
+ * more, releasing the lock around each callback. */
+void bsim__notify_serve(struct bsim__notify *n);
 
 /* Calls the user's code for one work item; no lock held. */
 void bsim__notify_call(struct bsim__notify_work *work);
