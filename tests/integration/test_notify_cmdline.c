@@ -82,7 +82,7 @@ static void sink(const char *line, size_t len, void *user) {
     }                                                                          \
   } while (0)
 
-static bsim_manager *mgr_new(void) {
+static bsim_manager *mgr_new_mode(enum bsim_delivery_mode mode) {
   memset(&w, 0, sizeof(w));
   pthread_mutex_init(&w.mu, NULL);
   pthread_cond_init(&w.cv, NULL);
@@ -91,6 +91,7 @@ static bsim_manager *mgr_new(void) {
   o.seed = bsim_test_seed();
   o.fs_mode = BSIM_FS_VIRTUAL;
   o.notify_cmdline_record = 0; /* run them */
+  o.delivery = mode;
   bsim_manager *mgr = NULL;
   assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
   assert_int_equal(bsim__notify_configure(bsim__mgr_notify(mgr), &o),
@@ -103,6 +104,10 @@ static bsim_manager *mgr_new(void) {
   assert_int_equal(bsim_model_host_add(mgr, HOST, &h), BSIM_S_OK);
   assert_int_equal(bsim_model_file_add(mgr, URL, 100), BSIM_S_OK);
   return mgr;
+}
+
+static bsim_manager *mgr_new(void) {
+  return mgr_new_mode(BSIM_DELIVERY_INLINE);
 }
 
 static bsim_job *job_with_cmdline(bsim_manager *mgr, const char *user,
@@ -285,12 +290,42 @@ static void test_four_running_commands_hold_back_fifth(void **state) {
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 }
 
+/* THREADED: a worker picks the command line, the driver's loop runs it
+ * (libuv is not thread-safe), the exit is delivered as inline. */
+static void test_threaded_spawn(void **state) {
+  (void)state;
+  bsim_manager *mgr = mgr_new_mode(BSIM_DELIVERY_THREADED);
+  bsim_job *ok = job_with_cmdline(mgr, "alice", "/bin/true", NULL);
+  bsim_job *bad = job_with_cmdline(mgr, "bob", "/bin/false", NULL);
+  assert_int_equal(bsim_manager_run_until(mgr, 7000), BSIM_S_OK);
+  struct bsim_cmdline_run *runs = NULL;
+  size_t n = runs_of(mgr, &runs);
+  size_t trues = 0, falses = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(runs[i].program, "/bin/true") == 0) {
+      trues++;
+      assert_int_equal(runs[i].exit_status, 0);
+    } else {
+      falses++;
+    }
+  }
+  bsim_cmdline_runs_free(runs, n);
+  assert_int_equal(trues, 1);
+  assert_int_equal(falses, 2); /* at t and t + 5 s */
+  assert_int_equal(bsim_job_cancel(bad), BSIM_S_OK);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  bsim_job_unref(ok);
+  bsim_job_unref(bad);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_true_runs_once),
       cmocka_unit_test(test_false_retried_after_min_retry_delay),
       cmocka_unit_test(test_argv_verbatim),
       cmocka_unit_test(test_four_running_commands_hold_back_fifth),
+      cmocka_unit_test(test_threaded_spawn),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -282,10 +283,89 @@ static void test_retry_threaded(void **state) {
   assert_int_equal(bsim_manager_free(g.mgr), BSIM_S_OK);
 }
 
+static _Atomic int finalized;
+static bsim_hr seen_error_code;
+
+static void fin(void *user) {
+  (void)user;
+  atomic_fetch_add(&finalized, 1);
+}
+
+static bsim_hr on_error(bsim_job *job, const struct bsim_job_error *err,
+                        void *user) {
+  (void)job;
+  (void)user;
+  pthread_mutex_lock(&g.mu);
+  seen_error_code = err->code;
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+  return BSIM_S_OK;
+}
+
+/* A registration replaced while its callback runs on a worker is finalized
+ * only after the callback returned; JobError reaches a worker with the
+ * job's error; a command line (recorded) is delivered in THREADED mode. */
+static void test_threaded_finalizer_error_cmdline(void **state) {
+  (void)state;
+  gate_init();
+  atomic_store(&finalized, 0);
+  seen_error_code = 0;
+  g.mgr = mgr_new();
+  g.jobs[0] = job_add(g.mgr, "alice", URL("b"));
+  g.is_alice[0] = 1; /* blocks until released */
+  struct bsim_notify_ops blocking = {.job_transferred = on_transferred,
+                                     .finalize = fin};
+  assert_int_equal(bsim_job_set_notify(g.jobs[0], &blocking, NULL), BSIM_S_OK);
+  struct bsim_fault f;
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL("t"));
+  f.http_status = 404;
+  assert_int_equal(bsim_fault_add(g.mgr, &f), BSIM_S_OK);
+  bsim_job *failing = job_add(g.mgr, "bob", URL("t"));
+  struct bsim_notify_ops err_ops = {.job_error = on_error};
+  assert_int_equal(bsim_job_set_notify(failing, &err_ops, NULL), BSIM_S_OK);
+  bsim_job *cmd = job_add(g.mgr, "carol", URL("b"));
+  assert_int_equal(bsim_job_set_notify_cmdline(cmd, "/bin/rec", NULL),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(g.jobs[0]), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(failing), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(cmd), BSIM_S_OK);
+
+  pthread_t driver;
+  bsim_hr drive_hr = BSIM_E_FAIL;
+  assert_int_equal(pthread_create(&driver, NULL, drive_main, &drive_hr), 0);
+  pthread_mutex_lock(&g.mu);
+  WAIT_FOR(g.entered[0] == 1 && seen_error_code != 0);
+  pthread_mutex_unlock(&g.mu);
+  assert_int_equal(seen_error_code, bsim_hr_from_http(404));
+  /* Replace the registration while its callback is blocked. */
+  assert_int_equal(bsim_job_set_notify(g.jobs[0], NULL, NULL), BSIM_S_OK);
+  assert_int_equal(atomic_load(&finalized), 0);
+  pthread_mutex_lock(&g.mu);
+  g.released[0] = 1;
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+  assert_int_equal(pthread_join(driver, NULL), 0);
+  assert_int_equal(drive_hr, BSIM_S_OK);
+  assert_int_equal(atomic_load(&finalized), 1);
+  assert_int_equal(g.bad, 0);
+  struct bsim_cmdline_run *runs = NULL;
+  size_t n = 0;
+  assert_int_equal(bsim_manager_get_cmdline_runs(g.mgr, &runs, &n), BSIM_S_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(runs[0].program, "/bin/rec");
+  bsim_cmdline_runs_free(runs, n);
+  bsim_job_unref(g.jobs[0]);
+  bsim_job_unref(failing);
+  bsim_job_unref(cmd);
+  assert_int_equal(bsim_manager_free(g.mgr), BSIM_S_OK);
+  assert_int_equal(atomic_load(&finalized), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_four_per_user_threaded),
       cmocka_unit_test(test_retry_threaded),
+      cmocka_unit_test(test_threaded_finalizer_error_cmdline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
