@@ -23,7 +23,7 @@
 void bsim__trace_api(bsim_manager *mgr, const char *call, const bsim_job *job,
                      bsim_hr hr) {
   struct bsim__tr tr;
-  if (mgr == NULL || !bsim__tr_begin(&tr, mgr, "api", job)) return;
+  if (mgr == NULL || !BSIM__TR_BEGIN(&tr, mgr, "api", job)) return;
   bsim__tr_str(&tr, "call", call);
   bsim__tr_hr(&tr, "hr", hr);
   bsim__tr_end(&tr);
@@ -105,10 +105,15 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
                          size_t cap) {
   const struct bsim__file *f = &job->files[index];
   const char *slash = strrchr(f->local, '/');
-  int dir_len = (int)(slash - f->local);
-  int n = snprintf(buf, cap, "%.*s/BIT%08X.tmp", dir_len, f->local,
-                   (unsigned)f->temp_id);
-  BSIM_ASSERT(n > 0 && (size_t)n < cap);
+  size_t dir_len = (size_t)(slash - f->local);
+  /* dir + "/BIT" + 8 hex + ".tmp" + NUL; formatted by hand (once per
+   * transfer). */
+  BSIM_ASSERT(dir_len + 17 <= cap);
+  memcpy(buf, f->local, dir_len);
+  char *p = buf + dir_len;
+  memcpy(p, "/BIT", 4);
+  p = bsim__hex8(p + 4, f->temp_id);
+  memcpy(p, ".tmp", 5);
 }
 
 /* ---- the job's one timer ------------------------------------------------ */
@@ -124,7 +129,7 @@ static uint64_t noprog_deadline(const bsim_job *job) {
 
 static void trace_timer(bsim_job *job, const char *which) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, "timer", job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, "timer", job)) return;
   bsim__tr_str(&tr, "timer", which);
   bsim__tr_end(&tr);
 }
@@ -259,10 +264,11 @@ static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
   struct bsim__user *user = bsim__user_find(mgr, user_name);
   bsim_hr hr = check_create(mgr, user, display_name, type);
   if (BSIM_FAILED(hr)) return hr;
-  /* Room for the job in the index and for its timer in the heap (plus
-   * slack for the transports' timers), so nothing later can fail. */
+  /* Room for the job in the index and for two timers per job in the heap
+   * (its own and the dispatcher's per-job retry) plus slack for the
+   * transports' timers, so arming a timer later cannot fail. */
   if (BSIM_FAILED(bsim__index_reserve(mgr, mgr->jobs + 1)) ||
-      BSIM_FAILED(bsim__timer_reserve(mgr, mgr->jobs + HEAP_SLACK))) {
+      BSIM_FAILED(bsim__timer_reserve(mgr, 2 * (mgr->jobs + 1) + HEAP_SLACK))) {
     return BSIM_E_OUTOFMEMORY;
   }
   bsim_job *job = bsim__calloc(1, sizeof *job);
@@ -455,7 +461,7 @@ void bsim__job_destroy(bsim_job *job) {
   for (uint32_t i = 0; i < job->file_count; i++) {
     bsim__free(job->files[i].remote);
   }
-  bsim__free(job->files);
+  if (job->files != &job->file0) bsim__free(job->files);
   bsim__free(job->display_name);
   bsim__free(job->description);
   bsim__free(job->proxy_list);

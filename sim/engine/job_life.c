@@ -118,13 +118,18 @@ static bsim_hr check_add(bsim_job *job, uint32_t count,
 static bsim_hr append_files(bsim_job *job, uint32_t count,
                             const struct bsim_file_info *files) {
   uint32_t need = job->file_count + count;
-  if (need > job->file_cap) {
-    uint32_t cap = job->file_cap == 0 ? 1 : job->file_cap;
+  if (need == 1 && job->file_cap == 0) {
+    job->files = &job->file0; /* the inline record */
+    job->file_cap = 1;
+  } else if (need > job->file_cap) {
+    uint32_t cap = job->file_cap < 2 ? 2 : job->file_cap;
     while (cap < need)
       cap *= 2;
-    struct bsim__file *grown =
-        bsim__realloc(job->files, (size_t)cap * sizeof *grown);
+    int inline_rec = job->files == &job->file0;
+    struct bsim__file *grown = bsim__realloc(inline_rec ? NULL : job->files,
+                                             (size_t)cap * sizeof *grown);
     if (grown == NULL) return BSIM_E_OUTOFMEMORY;
+    if (inline_rec && job->file_count == 1) grown[0] = job->file0;
     job->files = grown;
     job->file_cap = cap;
   }
@@ -305,7 +310,7 @@ bsim_hr bsim_job_suspend(bsim_job *job) {
 static void trace_file_op(bsim_job *job, const char *op, uint32_t index,
                           bsim_hr hr) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, "file", job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, "file", job)) return;
   bsim__tr_str(&tr, "op", op);
   bsim__tr_u64(&tr, "file", index);
   bsim__tr_hr(&tr, "hr", hr);
@@ -353,6 +358,11 @@ static bsim_hr rename_finished(bsim_job *job) {
   for (uint32_t i = 0; i < job->file_count; i++) {
     struct bsim__file *f = &job->files[i];
     if (!f->transferred || f->completed) continue;
+    if (bsim__fs_virtual(job->mgr)) {
+      trace_file_op(job, "rename", i, BSIM_S_OK);
+      f->completed = 1;
+      continue;
+    }
     char path[BSIM_MAX_PATH_CHARS * 4 + 32];
     bsim__job_temp_path(job, i, path, sizeof path);
     if (!f->temp_made) {

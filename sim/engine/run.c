@@ -84,7 +84,7 @@ static int work_step(bsim_manager *mgr, const struct drive *d) {
 
 static void trace_jump(bsim_manager *mgr, uint64_t to_ms) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, mgr, "clock", NULL)) return;
+  if (!BSIM__TR_BEGIN(&tr, mgr, "clock", NULL)) return;
   bsim__tr_u64(&tr, "jump_to_ms", to_ms);
   bsim__tr_end(&tr);
 }
