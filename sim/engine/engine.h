@@ -225,6 +225,13 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
 /** Record an error on the job (GetError). */
 void bsim__job_set_error(bsim_job *job, bsim_hr hr, enum bsim_error_context ctx,
                          int32_t file_index, int http_status);
+/** Take the lock of the job's manager (none for a detached job); returns
+ * the manager or NULL. */
+bsim_manager *bsim__job_lock(bsim_job *job);
+/** Trace the API call with its result and release the lock taken by
+ * bsim__job_lock. Returns hr. */
+bsim_hr bsim__job_unlock(bsim_manager *mgr, const char *call,
+                         const bsim_job *job, bsim_hr hr);
 /** Trace an API call: {"ev":"api","call":name,"hr":...}. */
 void bsim__trace_api(bsim_manager *mgr, const char *call, const bsim_job *job,
                      bsim_hr hr);

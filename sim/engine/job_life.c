@@ -22,21 +22,6 @@
  * engine still bounds every collection (style B.8). */
 #define HARD_MAX_FILES_PER_JOB 1000000u
 
-static bsim_manager *job_lock(bsim_job *job) {
-  bsim_manager *mgr = job->mgr;
-  if (mgr != NULL) bsim__lock(mgr);
-  return mgr;
-}
-
-static bsim_hr job_unlock(bsim_manager *mgr, const char *call,
-                          const bsim_job *job, bsim_hr hr) {
-  if (mgr != NULL) {
-    bsim__trace_api(mgr, call, job, hr);
-    bsim__unlock(mgr);
-  }
-  return hr;
-}
-
 /* The state check: detached jobs and illegal events (reference §4.3). */
 static int legal(const bsim_job *job, enum bsim__fsm_event ev, int *to) {
   if (job->mgr == NULL) return 0;
@@ -164,7 +149,7 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
                          const struct bsim_file_info *files, const char *call) {
   bsim_hr hr = check_files(job, count, files);
   if (BSIM_FAILED(hr)) return hr;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   hr = job->mgr == NULL ? BSIM_E_INVALID_STATE : check_add(job, count, files);
   if (BSIM_SUCCEEDED(hr)) hr = append_files(job, count, files);
   if (BSIM_SUCCEEDED(hr)) {
@@ -174,7 +159,7 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
     bsim__job_touch(job);
     bsim__notify_modified(job);
   }
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_job_add_file(bsim_job *job, const char *remote_name,
@@ -194,7 +179,7 @@ bsim_hr bsim_job_add_file_set(bsim_job *job, uint32_t count,
 
 uint32_t bsim_job_file_count(bsim_job *job) {
   if (job == NULL) return 0;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   uint32_t n = job->file_count;
   if (mgr != NULL) bsim__unlock(mgr);
   return n;
@@ -204,7 +189,7 @@ static bsim_hr file_string(bsim_job *job, uint32_t index, char **out, int which,
                            const char *call) {
   if (job == NULL || out == NULL) return BSIM_E_INVALIDARG;
   *out = NULL;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = BSIM_S_OK;
   if (index >= job->file_count) {
     hr = BSIM_E_INVALIDARG;
@@ -217,7 +202,7 @@ static bsim_hr file_string(bsim_job *job, uint32_t index, char **out, int which,
     *out = bsim__strdup(which == 0 ? f->remote : f->local);
   }
   if (BSIM_SUCCEEDED(hr) && *out == NULL) hr = BSIM_E_OUTOFMEMORY;
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_file_get_remote_name(bsim_job *job, uint32_t index, char **out) {
@@ -236,7 +221,7 @@ bsim_hr bsim_file_get_temporary_name(bsim_job *job, uint32_t index,
 bsim_hr bsim_file_get_progress(bsim_job *job, uint32_t index,
                                struct bsim_file_progress *out) {
   if (job == NULL || out == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = BSIM_S_OK;
   if (index >= job->file_count) {
     hr = BSIM_E_INVALIDARG;
@@ -249,7 +234,7 @@ bsim_hr bsim_file_get_progress(bsim_job *job, uint32_t index,
     out->completed =
         job->type == BSIM_JOB_TYPE_DOWNLOAD ? f->completed : f->transferred;
   }
-  return job_unlock(mgr, "file_get_progress", job, hr);
+  return bsim__job_unlock(mgr, "file_get_progress", job, hr);
 }
 
 /* ---- Resume and Suspend (reference §4.2, §4.3) -------------------------- */
@@ -281,8 +266,8 @@ static bsim_hr resume_locked(bsim_job *job) {
 
 bsim_hr bsim_job_resume(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "resume", job, resume_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "resume", job, resume_locked(job));
 }
 
 static bsim_hr suspend_locked(bsim_job *job) {
@@ -301,8 +286,8 @@ static bsim_hr suspend_locked(bsim_job *job) {
 
 bsim_hr bsim_job_suspend(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "suspend", job, suspend_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "suspend", job, suspend_locked(job));
 }
 
 /* ---- Cancel and Complete (reference §8) --------------------------------- */
@@ -348,8 +333,8 @@ static bsim_hr cancel_locked(bsim_job *job) {
 
 bsim_hr bsim_job_cancel(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "cancel", job, cancel_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "cancel", job, cancel_locked(job));
 }
 
 /* Rename every finished file not yet in place. On the first failure stop
@@ -410,6 +395,6 @@ static bsim_hr complete_locked(bsim_job *job) {
 
 bsim_hr bsim_job_complete(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "complete", job, complete_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "complete", job, complete_locked(job));
 }
