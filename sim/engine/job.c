@@ -119,7 +119,7 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
 /* ---- the job's one timer ------------------------------------------------ */
 
 static bsim_job *job_of_timer(struct bsim__timer *timer) {
-  return (bsim_job *)((char *)timer - offsetof(bsim_job, timer));
+  return (bsim_job *)(void *)((char *)timer - offsetof(bsim_job, timer));
 }
 
 static uint64_t noprog_deadline(const bsim_job *job) {
