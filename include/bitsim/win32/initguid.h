@@ -13,5 +13,7 @@
  *
  * Threads: declarations only.
  */
+#ifndef INITGUID
 #define INITGUID
+#endif
 #include <guiddef.h>
