@@ -186,8 +186,8 @@ void test_win32_cpp_interlocked(void **state) {
 
   /* Atomic: two threads, no lost updates. */
   LONG volatile shared = 0;
-  const int per_thread = 100000;
-  auto bump = [&shared, per_thread]() {
+  static const int per_thread = 100000;
+  auto bump = [&shared]() {
     for (int i = 0; i < per_thread; i++)
       InterlockedIncrement(&shared);
   };
