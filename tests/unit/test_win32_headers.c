@@ -107,6 +107,41 @@ static void test_win32_failed_and_succeeded(void **state) {
                    bsim_hr_from_win32(2));
 }
 
+#define STRINGIFY_(x) #x
+#define EXPANDED(x) STRINGIFY_(x)
+
+static void test_win32_com_and_win32_constants(void **state) {
+  (void)state;
+  /* The values COM and the Win32 API use on Windows. */
+  assert_int_equal(COINIT_MULTITHREADED, 0x0);
+  assert_int_equal(COINIT_APARTMENTTHREADED, 0x2);
+  assert_int_equal(COINIT_DISABLE_OLE1DDE, 0x4);
+  assert_int_equal(CLSCTX_INPROC_SERVER, 0x1);
+  assert_int_equal(CLSCTX_LOCAL_SERVER, 0x4);
+  assert_int_equal(CLSCTX_ALL, 0x17);
+  assert_int_equal(WAIT_FAILED, 0xFFFFFFFFu);
+  assert_int_equal(WAIT_ABANDONED, 0x80);
+  assert_int_equal(MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), 0x0409);
+  assert_int_equal(LANG_USER_DEFAULT, 0x0400);
+  assert_int_equal(PRIMARYLANGID(0x0409), LANG_ENGLISH);
+  assert_int_equal(IS_ERROR(E_FAIL), 1);
+  assert_int_equal(IS_ERROR(S_FALSE), 0);
+  assert_int_equal(HRESULT_SEVERITY(BG_E_EMPTY), SEVERITY_ERROR);
+  assert_int_equal(NOERROR, S_OK);
+  /* Only the wide forms exist: the generic names and TEXT() map to them. */
+  assert_string_equal(EXPANDED(CreateEvent), "CreateEventW");
+  assert_int_equal(_Generic(TEXT("x"), wchar_t * : 1, default : 0), 1);
+  assert_int_equal(_Generic(OLESTR("x"), wchar_t * : 1, default : 0), 1);
+  /* Declarations only, until the runtime: their types are the Windows
+   * ones (unevaluated, so nothing needs to link). */
+  assert_int_equal(sizeof(CoCreateInstance(&CLSID_BackgroundCopyManager, NULL,
+                                           CLSCTX_LOCAL_SERVER,
+                                           &IID_IBackgroundCopyManager, NULL)),
+                   sizeof(HRESULT));
+  assert_int_equal(sizeof(WaitForSingleObject(NULL, INFINITE)), sizeof(DWORD));
+  assert_int_equal(sizeof(CoTaskMemAlloc(16)), sizeof(void *));
+}
+
 /* ------------------------------------------------------------- codes */
 
 struct code_pair {
@@ -955,6 +990,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_win32_type_widths),
       cmocka_unit_test(test_win32_failed_and_succeeded),
+      cmocka_unit_test(test_win32_com_and_win32_constants),
       cmocka_unit_test(test_win32_codes_equal_engine),
       cmocka_unit_test(test_win32_http_codes),
       cmocka_unit_test(test_win32_enums_equal_engine),
