@@ -55,6 +55,18 @@ uint64_t bsim__serve_mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+const char *bsim__serve_parse_u64(const char *s, uint64_t *out) {
+  if (*s < '0' || *s > '9') return NULL;
+  uint64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    unsigned d = (unsigned)(*s - '0');
+    if (v > (UINT64_MAX - d) / 10) return NULL;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return s;
+}
+
 uint64_t bsim__serve_now_ms(bsim_serve *srv) {
   if (srv->opts.clock_ms != NULL)
     return srv->opts.clock_ms(srv->opts.clock_user);

@@ -125,6 +125,9 @@ enum MHD_Result bsim__serve_queue(bsim_serve *srv, struct MHD_Connection *conn,
 enum MHD_Result bsim__serve_text(bsim_serve *srv, struct MHD_Connection *conn,
                                  struct serve_request *req, unsigned status,
                                  const char *text);
+/** Parse decimal digits (no sign, no overflow) at s. Returns the first byte
+ * after them, or NULL when there is no digit or the value overflows. */
+const char *bsim__serve_parse_u64(const char *s, uint64_t *out);
 /** A splitmix64 step (session ids, content changes). */
 uint64_t bsim__serve_mix(uint64_t x);
 

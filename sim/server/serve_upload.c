@@ -303,18 +303,6 @@ static void on_create(bsim_serve *srv, struct MHD_Connection *conn,
 
 /* ---- Fragment ------------------------------------------------------------ */
 
-static const char *parse_num(const char *s, uint64_t *out) {
-  if (*s < '0' || *s > '9') return NULL;
-  uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9'; s++) {
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return NULL;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return s;
-}
-
 /* "bytes a-b/total" with a <= b < total or, for an empty file, a star in
  * place of a-b and a total of 0 ("Bytes" in the win32 docs: any case). */
 static int parse_content_range(const char *v, struct fragment *fr) {
@@ -327,14 +315,14 @@ static int parse_content_range(const char *v, struct fragment *fr) {
   v += 5;
   v += strspn(v, " ");
   if (v[0] == '*' && v[1] == '/') {
-    v = parse_num(v + 2, &total);
+    v = bsim__serve_parse_u64(v + 2, &total);
     if (v == NULL || total != 0 || v[strspn(v, " ")] != '\0') return -1;
     *fr = (struct fragment){0, 0, 0};
     return 0;
   }
-  if ((v = parse_num(v, &a)) == NULL || *v != '-') return -1;
-  if ((v = parse_num(v + 1, &b)) == NULL || *v != '/') return -1;
-  if ((v = parse_num(v + 1, &total)) == NULL) return -1;
+  if ((v = bsim__serve_parse_u64(v, &a)) == NULL || *v != '-') return -1;
+  if ((v = bsim__serve_parse_u64(v + 1, &b)) == NULL || *v != '/') return -1;
+  if ((v = bsim__serve_parse_u64(v + 1, &total)) == NULL) return -1;
   if (v[strspn(v, " ")] != '\0' || a > b || b >= total) return -1;
   *fr = (struct fragment){a, b + 1, total};
   return 0;
@@ -347,7 +335,7 @@ static int fragment_of(struct MHD_Connection *conn,
   if (enc != NULL && strcasecmp(enc, "identity") != 0) return -1;
   const char *cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
   uint64_t length = 0;
-  if (cl == NULL || parse_num(cl, &length) == NULL) return -1;
+  if (cl == NULL || bsim__serve_parse_u64(cl, &length) == NULL) return -1;
   if (parse_content_range(header(conn, MHD_HTTP_HEADER_CONTENT_RANGE), fr)) {
     return -1;
   }
