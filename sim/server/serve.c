@@ -48,13 +48,6 @@ void bsim_serve_options_init(struct bsim_serve_options *opts) {
   opts->stall_max_ms = 30000;
 }
 
-uint64_t bsim__serve_mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15u;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-  return x ^ (x >> 31);
-}
-
 const char *bsim__serve_parse_u64(const char *s, uint64_t *out) {
   if (*s < '0' || *s > '9') return NULL;
   uint64_t v = 0;
@@ -94,18 +87,11 @@ int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
 
 /* ---- per-path counters --------------------------------------------------- */
 
-static uint64_t hash_path(const char *s) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *s != '\0'; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
 /* Find or add the entry of path (lock held). NULL when the table is full:
  * the request then counts in the totals only. */
 static struct serve_entry *entry_get(bsim_serve *srv, const char *path,
                                      int create) {
-  size_t b = (size_t)(hash_path(path) % srv->bucket_count);
+  size_t b = (size_t)(bsim__hash_str(0, path) % srv->bucket_count);
   for (struct serve_entry *e = srv->buckets[b]; e != NULL; e = e->next) {
     if (strcmp(e->path, path) == 0) return e;
   }

@@ -140,7 +140,7 @@ static void transform(const struct serve_plan *p, uint64_t file_off, char *buf,
   }
   if (p->version != 0) {
     /* Never zero per byte, so every byte of a changed file differs. */
-    uint64_t key = bsim__serve_mix(p->version);
+    uint64_t key = bsim__mix64(p->version);
     for (size_t i = 0; i < n; i++) {
       unsigned shift = (unsigned)((file_off + i) & 7u) * 8u;
       buf[i] = (char)(buf[i] ^ (char)(((key >> shift) & 0xFFu) | 1u));

@@ -195,9 +195,9 @@ void bsim__serve_sessions_free(bsim_serve *srv) {
 }
 
 static void make_id(bsim_serve *srv, char id[40]) {
-  /* splitmix64 is a bijection of its counter: ids never repeat. */
-  uint64_t a = bsim__serve_mix(srv->id_state++);
-  uint64_t b = bsim__serve_mix(srv->id_state++);
+  /* bsim__mix64 is a bijection, so ids from a counter never repeat. */
+  uint64_t a = bsim__mix64(srv->id_state++);
+  uint64_t b = bsim__mix64(srv->id_state++);
   snprintf(id, 40,
            "{%08" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%04" PRIx32
            "-%012" PRIx64 "}",
