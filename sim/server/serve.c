@@ -29,7 +29,7 @@
 #include "server/serve_internal.h"
 
 #define PARTIAL_DIR ".bitsim-partial"
-#define ENTRIES_MAX 65536u
+#define ENTRIES_MAX 16384u
 #define BUCKETS 4096u
 #define NON_BITS_BODY_MAX 65536u
 #define BODY_BLOCK 65536u
@@ -87,16 +87,21 @@ int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
 
 /* ---- per-path counters --------------------------------------------------- */
 
-/* Find or add the entry of path (lock held). NULL when the table is full:
- * the request then counts in the totals only. */
+/* Find or add the entry of path (lock held). NULL when the table is full or
+ * the path longer than any fault could name: the request then counts in the
+ * totals only. Both bounds keep a client inventing paths from growing the
+ * table past about 18 MiB. */
 static struct serve_entry *entry_get(bsim_serve *srv, const char *path,
                                      int create) {
   size_t b = (size_t)(bsim__hash_str(0, path) % srv->bucket_count);
   for (struct serve_entry *e = srv->buckets[b]; e != NULL; e = e->next) {
     if (strcmp(e->path, path) == 0) return e;
   }
-  if (!create || srv->entry_count >= ENTRIES_MAX) return NULL;
   size_t len = strlen(path);
+  if (!create || srv->entry_count >= ENTRIES_MAX ||
+      len >= BSIM_SERVE_FAULT_PATH_MAX) {
+    return NULL;
+  }
   struct serve_entry *e = bsim__calloc(1, sizeof *e + len + 1);
   if (e == NULL) return NULL;
   memcpy(e->path, path, len + 1);
