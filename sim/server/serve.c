@@ -9,8 +9,9 @@
  * close the connection; nothing a client sends can make the server allocate
  * without limit or touch a file outside its directories (serve_fs.c).
  *
- * The server is the real world: it reads the monotonic clock (libuv's
- * uv_hrtime) for its waits and session timeouts, never the engine's clock.
+ * The server is the real world: its waits and session timeouts follow the
+ * real monotonic clock (bsim__clock_real_ns, from the clock seam), never a
+ * manager's virtual clock.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "clock/clock.h"
 #include "server/serve_internal.h"
 
 #define PARTIAL_DIR ".bitsim-partial"
@@ -63,12 +65,12 @@ const char *bsim__serve_parse_u64(const char *s, uint64_t *out) {
 uint64_t bsim__serve_now_ms(bsim_serve *srv) {
   if (srv->opts.clock_ms != NULL)
     return srv->opts.clock_ms(srv->opts.clock_user);
-  return uv_hrtime() / 1000000u;
+  return bsim__clock_real_ns() / 1000000u;
 }
 
 int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
   if (ms > srv->opts.stall_max_ms) ms = srv->opts.stall_max_ms;
-  uint64_t deadline_ns = uv_hrtime() + (uint64_t)ms * 1000000u;
+  uint64_t deadline_ns = bsim__clock_real_ns() + (uint64_t)ms * 1000000u;
   int result = 0;
   uv_mutex_lock(&srv->lock);
   for (;;) {
@@ -76,7 +78,7 @@ int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
       result = -1;
       break;
     }
-    uint64_t now_ns = uv_hrtime();
+    uint64_t now_ns = bsim__clock_real_ns();
     if (now_ns >= deadline_ns) break;
     /* Spurious wake-ups and the stop broadcast both land here. */
     (void)uv_cond_timedwait(&srv->wake, &srv->lock, deadline_ns - now_ns);
@@ -404,7 +406,8 @@ static bsim_hr copy_options(bsim_serve *srv,
   }
   srv->opts.reply_body = srv->reply_body;
   srv->opts.reply_path = srv->reply_path;
-  srv->id_state = o->seed != 0 ? o->seed : uv_hrtime() ^ (uintptr_t)srv;
+  srv->id_state =
+      o->seed != 0 ? o->seed : bsim__clock_real_ns() ^ (uintptr_t)srv;
   srv->bucket_count = BUCKETS;
   srv->buckets = bsim__calloc(BUCKETS, sizeof *srv->buckets);
   return srv->buckets == NULL ? BSIM_E_OUTOFMEMORY : BSIM_S_OK;
