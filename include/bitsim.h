@@ -16,5 +16,6 @@
 #include "bitsim/model.h"
 #include "bitsim/trace.h"
 #include "bitsim/notify.h"
+#include "bitsim/serve.h"
 
 #endif /* BSIM_BITSIM_H */
