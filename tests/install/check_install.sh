@@ -138,7 +138,7 @@ if [ "$BSIM_EXPECT_WIN32" = 1 ]; then
   echo "cflags: $wflags"
   echo "libs:   $wlibs"
   case " $wlibs " in
-  *" -lbitsim_win32 "*" -lbitsim "*) ;;
+  *" -lbitsim_win32 -lbitsim "*) ;;
   *) fail "bitsim-win32 libs lack -lbitsim_win32 -lbitsim: $wlibs" ;;
   esac
   # shellcheck disable=SC2086
