@@ -34,7 +34,6 @@ if(TARGET bitsim_cli)
   install(TARGETS bitsim_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
-
 # ---- pkg-config ------------------------------------------------------------
 # Relocatable: prefix is found from the .pc file's own directory, so the tree
 # still works after `cmake --install build --prefix /elsewhere` or a move. A
