@@ -44,6 +44,42 @@ bsim_scenario_parse(const char *name, const char *text, size_t len,
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_scenario_load(
     const char *path, bsim_scenario **out, struct bsim_scenario_error *err);
 
+/** How to run a scenario. */
+struct bsim_scenario_run_options {
+  /** Where local file names (relative ones) live; must exist. */
+  const char *workdir;
+  /** Narration (one line per trace event, plus say lines and expectation
+   * results); NULL for none. */
+  FILE *narration;
+  /** The SVG timeline is written here at the end; NULL for none. */
+  FILE *timeline_svg;
+  /** The report of common mistakes is written here at the end; NULL for
+   * none. */
+  FILE *report;
+  /** The raw trace (JSON Lines) is written here; NULL for none. */
+  FILE *trace;
+  /** Nonzero overrides the scenario's seed line. */
+  uint64_t seed;
+};
+
+/** What a run found. */
+struct bsim_scenario_result {
+  unsigned statements_run;
+  unsigned expectations;   /* expect lines and "-> CODE" checks */
+  unsigned failures;       /* of those, how many failed */
+  char first_failure[320]; /* "file:line: ..." of the first one */
+  uint64_t trace_digest;   /* bsim_trace_digest at the end */
+  uint64_t end_time_ms;    /* virtual time at the end */
+};
+
+/** Run a parsed scenario on a fresh manager. Returns S_OK when it ran to
+ * the end (check result->failures), or the HRESULT that stopped it (a
+ * statement that could not be carried out: result->first_failure says
+ * which). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_scenario_run(
+    const bsim_scenario *s, const struct bsim_scenario_run_options *opts,
+    struct bsim_scenario_result *result);
+
 /** Number of statements (non-blank, non-comment lines). */
 BSIM_EXTERN size_t bsim_scenario_statement_count(const bsim_scenario *s);
 
