@@ -4,5 +4,6 @@
 #define BSIM_CLI_COMMANDS_H
 
 int bsim_cli_demo(int argc, char **argv);
+int bsim_cli_run(int argc, char **argv);
 
 #endif /* BSIM_CLI_COMMANDS_H */

@@ -25,6 +25,8 @@ static int run_help(int argc, char **argv);
 static const struct command commands[] = {
     {"demo", bsim_cli_demo,
      "run the built-in demo: a job's life narrated on a virtual clock"},
+    {"run", bsim_cli_run,
+     "run a scenario file and narrate it (exit 1 if an expect fails)"},
     {"version", run_version, "print the version"},
     {"help", run_help, "list the commands"},
 };
