@@ -149,6 +149,11 @@ int bsim__notify_runnable(bsim_manager *mgr);
 /** Nonzero when callbacks are running on worker threads (time must not
  * jump while one is in flight). */
 int bsim__notify_in_flight(bsim_manager *mgr);
+/** Teardown: give back every slot still held (bsim_notify_hold). */
+void bsim__notify_release_held(bsim_manager *mgr);
+/** Nonzero while a callback or command line is actually running (held
+ * slots excluded): the manager cannot be freed then. */
+int bsim__notify_running(bsim_manager *mgr);
 /** Deliver what is ready. Called by the driver with the lock held; releases
  * it around each callback. Returns the number delivered. */
 size_t bsim__notify_run(bsim_manager *mgr);

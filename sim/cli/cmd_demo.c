@@ -40,25 +40,19 @@ static int check(bsim_hr hr, const char *what) {
   return -1;
 }
 
-/* Drive virtual time until the job is in one of the wanted states. Time
- * moves in steps of a minute so that long timers pass quickly while the
- * 90-day inactivity timer is never reached by accident. */
+/* Drive virtual time until the job is in one of the wanted states; time
+ * stops at the moment it got there. */
 static int run_until_state(struct demo *d, bsim_job *job, unsigned want_mask,
                            uint64_t limit_ms) {
   uint64_t deadline = bsim_manager_now_ms(d->mgr) + limit_ms;
-  for (;;) {
-    enum bsim_job_state state;
-    if (check(bsim_job_get_state(job, &state), "GetState") != 0) return -1;
-    if (want_mask & (1u << state)) return 0;
-    uint64_t now = bsim_manager_now_ms(d->mgr);
-    if (now >= deadline) {
-      fprintf(stderr, "bitsim demo: job did not settle in time\n");
-      return -1;
-    }
-    if (check(bsim_manager_run_until(d->mgr, now + 60000), "run") != 0) {
-      return -1;
-    }
+  bsim_hr hr =
+      bsim_manager_run_until_job_state(d->mgr, job, want_mask, deadline);
+  if (hr == BSIM_S_OK) return 0;
+  if (hr == BSIM_S_FALSE) {
+    fprintf(stderr, "bitsim demo: the job did not settle in time\n");
+    return -1;
   }
+  return check(hr, "running the engine");
 }
 
 static int setup(struct demo *d, uint64_t seed) {

@@ -720,6 +720,11 @@ int bsim__notify_runnable(bsim_manager *mgr) {
   return n->ready_head != NULL || n->dead_head != NULL || n->spawn_head != NULL;
 }
 
+int bsim__notify_running(bsim_manager *mgr) {
+  struct bsim__notify *n = bsim__mgr_notify(mgr);
+  return n != NULL && n->in_flight > n->held;
+}
+
 int bsim__notify_in_flight(bsim_manager *mgr) {
   struct bsim__notify *n = bsim__mgr_notify(mgr);
   if (n == NULL) return 0;
@@ -772,7 +777,9 @@ static void detach(struct bsim__notify *n, struct bsim__job_notify *jn) {
 }
 
 /* Slots still held in virtual time are given back at teardown. */
-static void release_held(struct bsim__notify *n) {
+void bsim__notify_release_held(bsim_manager *mgr) {
+  struct bsim__notify *n = bsim__mgr_notify(mgr);
+  if (n == NULL) return;
   for (struct bsim__job_notify *jn = n->all_head; jn != NULL && n->held > 0;) {
     struct bsim__job_notify *next = jn->all_next;
     if (bsim__timer_armed(&jn->hold_timer)) {
@@ -786,7 +793,7 @@ static void release_held(struct bsim__notify *n) {
 
 void bsim__notify_free(struct bsim__notify *n) {
   if (n == NULL) return;
-  release_held(n);
+  BSIM_ASSERT(n->held == 0);      /* bsim__notify_release_held ran first */
   BSIM_ASSERT(n->in_flight == 0); /* the manager refuses to die before */
   while (n->all_head != NULL) {
     struct bsim__job_notify *jn = n->all_head;

@@ -54,10 +54,29 @@ static void narrate_state(FILE *out, const struct bsim_trace_event *ev) {
   }
 }
 
+/* The engine traces calls by its own names (add_file); people know them
+ * by BITS's (AddFile). */
+static void print_bits_name(FILE *out, const char *call) {
+  if (strcmp(call, "create") == 0) {
+    fputs("CreateJob", out);
+    return;
+  }
+  int upper = 1;
+  for (const char *p = call; *p != '\0'; p++) {
+    if (*p == '_') {
+      upper = 1;
+      continue;
+    }
+    fputc(upper && *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, out);
+    upper = 0;
+  }
+}
+
 static void narrate_api(FILE *out, const struct bsim_trace_event *ev) {
   const char *call = bsim_trace_event_get(ev, "call");
   const char *hr = bsim_trace_event_get(ev, "hr");
-  fprintf(out, "app calls %s", call != NULL ? call : "?");
+  fputs("app calls ", out);
+  print_bits_name(out, call != NULL ? call : "?");
   static const char *const skip[] = {"call", "hr", NULL};
   fputs("(", out);
   print_fields(out, ev, skip);
@@ -65,7 +84,17 @@ static void narrate_api(FILE *out, const struct bsim_trace_event *ev) {
   if (hr != NULL) fprintf(out, " -> %s", hr);
 }
 
+/* Events that only a machine wants: clock jumps (every line carries the
+ * time) and getters (they change nothing). They stay in the trace. */
+static int is_noise(const struct bsim_trace_event *ev) {
+  if (strcmp(ev->ev, "clock") == 0) return 1;
+  const char *call = bsim_trace_event_get(ev, "call");
+  return strcmp(ev->ev, "api") == 0 && call != NULL &&
+         strncmp(call, "get_", 4) == 0;
+}
+
 void bsim__narrate_event(bsim_renderer *r, const struct bsim_trace_event *ev) {
+  if (is_noise(ev)) return;
   char when[40];
   char who[160];
   bsim_format_virtual_time(ev->t_ms, when, sizeof when);
