@@ -244,6 +244,10 @@ bsim_hr bsim__manager_add_transport(bsim_manager *mgr,
 /** The model transport (sim/transport/xfer_model.c). */
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
 struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
+/** Validation rejected content of url that came from a peer (reference
+ * §7): every peer copy of url is dropped, so the next request goes to the
+ * origin (sim/transport/model_peers.c). */
+void bsim__model_peer_drop(bsim_manager *mgr, const char *url);
 
 /** The curl transport (sim/transport/xfer_curl.c): http, https and file
  * URLs on the manager's libuv loop. */

@@ -1,5 +1,5 @@
 /* bitsim — the command: dispatches to subcommands (demo, version, help;
- * serve, run and the bitsadmin-style job commands as they land). Unknown
+ * serve, run, and the bitsadmin-style job commands: any /VERB). Unknown
  * commands get a one-line error, a usage hint and exit status 2. */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +29,9 @@ static const struct command commands[] = {
      "run a scenario file and narrate it (exit 1 if an expect fails)"},
     {"serve", bsim_cli_serve,
      "serve files, scripted faults and BITS uploads on 127.0.0.1"},
+    {"/VERB", bsim_cli_jobs,
+     "bitsadmin-style job commands: /create, /addfile, /resume, /info, "
+     "/list,\n             /transfer, /monitor, ... (see docs/cli.md)"},
     {"version", run_version, "print the version"},
     {"help", run_help, "list the commands"},
 };
@@ -54,6 +57,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *name = argv[1];
+  if (bsim_cli_jobs_claims(name)) return bsim_cli_jobs(argc - 1, argv + 1);
   if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
   if (strcmp(name, "--version") == 0) name = "version";
   for (size_t i = 0; i < COMMAND_COUNT; i++) {

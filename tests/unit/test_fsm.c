@@ -86,6 +86,13 @@ static const struct row rows[] = {
     /* §4.2 "TRANSFERRING | owner logs off | QUEUED" (CONNECTING too); a
      * queued job simply waits (§12). */
     {BSIM__EV_OWNER_LOGOFF, "=QQ------", "§4.2, §12"},
+    /* §4.2 "any (file finished, origin source) | SetValidationState(FALSE)
+     * | ERROR (BG_E_VALIDATION_FAILED)"; a job already in ERROR stays. */
+    {BSIM__EV_VALIDATE_REJECT, "EEEE=EE--", "§4.2, §7"},
+    /* §4.2 "any (file finished, peer source) | SetValidationState(FALSE) |
+     * back to transfer (QUEUED sensible)": a TRANSFERRED job goes back to
+     * QUEUED; in other states the file just waits for the next transfer. */
+    {BSIM__EV_VALIDATE_REJECT_PEER, "======Q--", "§4.2, §7, §15"},
 };
 
 static int letter_state(char c) {
