@@ -117,8 +117,7 @@ static void test_validation_accept(void **state) {
   assert_int_equal(fx_state(job), BSIM_JOB_STATE_TRANSFERRED);
   assert_true(fx_file_progress(job, 0).bytes_transferred == SIZE_A);
   int peer = -1;
-  assert_int_equal(bsim_file_is_downloaded_from_peer(job, 0, &peer),
-                   BSIM_S_OK);
+  assert_int_equal(bsim_file_is_downloaded_from_peer(job, 0, &peer), BSIM_S_OK);
   assert_int_equal(peer, 0);
   uint64_t o = 0, p = 1;
   stats(job, 0, &o, &p);
@@ -230,6 +229,11 @@ static void test_validation_in_callback(void **state) {
     memset(&ops, 0, sizeof ops);
     ops.file_transferred = on_file;
     assert_int_equal(bsim_job_set_notify(job, &ops, &c), BSIM_S_OK);
+    assert_int_equal(
+        bsim_job_set_notify_flags(job, BSIM_NOTIFY_JOB_TRANSFERRED |
+                                           BSIM_NOTIFY_JOB_ERROR |
+                                           BSIM_NOTIFY_FILE_TRANSFERRED),
+        BSIM_S_OK);
     assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
     assert_int_equal(bsim_manager_run_until_idle(mgr, DAY_MS), BSIM_S_OK);
     assert_int_equal(c.hr, BSIM_S_OK);
@@ -243,8 +247,7 @@ static void test_validation_in_callback(void **state) {
       assert_true(fx_file_progress(job, 0).bytes_transferred == 0);
       /* Resume: the file comes again and FileTransferred fires again. */
       assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
-      assert_int_equal(bsim_manager_run_until_idle(mgr, 2 * DAY_MS),
-                       BSIM_S_OK);
+      assert_int_equal(bsim_manager_run_until_idle(mgr, 2 * DAY_MS), BSIM_S_OK);
       assert_int_equal(fx_state(job), BSIM_JOB_STATE_TRANSFERRED);
       assert_int_equal(c.calls, 2);
       assert_int_equal(valid_state(job, 0), 1);

@@ -156,12 +156,15 @@ static void test_fsm_illegal_codes(void **state) {
   }
 }
 
-/* API events are exactly the first nine; the rest are internal. */
+/* API events are the first nine and the two validation events appended
+ * after the internal ones (reference §7); the rest are internal. */
 static void test_fsm_api_events(void **state) {
   (void)state;
   for (int ev = 0; ev < BSIM__EV_COUNT; ev++) {
     assert_int_equal(bsim__fsm_is_api((enum bsim__fsm_event)ev),
-                     ev <= BSIM__EV_GET_ERROR);
+                     ev <= BSIM__EV_GET_ERROR ||
+                         ev == BSIM__EV_VALIDATE_REJECT ||
+                         ev == BSIM__EV_VALIDATE_REJECT_PEER);
   }
 }
 
