@@ -258,6 +258,27 @@ static int parse_switch(int argc, char **argv, int *i,
   return 0;
 }
 
+/* Values the /set* verbs take are checked before any command of the chain
+ * runs, so that a typo changes nothing. */
+static int check_values(const struct bsim__cli_cmd *cmd) {
+  const char *name = cmd->verb->name;
+  enum bsim_job_priority p;
+  uint32_t n = 0;
+  if (strcmp(name, "setpriority") == 0 &&
+      bsim__cli_priority_parse(cmd->args[1], &p) != 0) {
+    return bsim__cli_usage(cmd->verb, "priority is FOREGROUND, HIGH, NORMAL "
+                                      "or LOW");
+  }
+  if ((strcmp(name, "setminretrydelay") == 0 ||
+       strcmp(name, "setnoprogresstimeout") == 0 ||
+       strcmp(name, "setnotifyflags") == 0) &&
+      bsim__cli_parse_u32(cmd->args[1], &n) != 0) {
+    return bsim__cli_usage(cmd->verb, "the value must be a number (decimal "
+                                      "or 0x hex)");
+  }
+  return 0;
+}
+
 int bsim__cli_parse_cmd(int argc, char **argv, struct bsim__cli_cmd *cmd) {
   memset(cmd, 0, sizeof *cmd);
   cmd->refresh_s = 5;
@@ -284,7 +305,7 @@ int bsim__cli_parse_cmd(int argc, char **argv, struct bsim__cli_cmd *cmd) {
   if (v->run == bsim__cli_transfer && cmd->argc % 2 == 0) {
     return bsim__cli_usage(v, "each URL needs a LOCAL name");
   }
-  return 0;
+  return check_values(cmd);
 }
 
 const char *bsim__cli_abs_path(const char *local, char *buf, size_t size) {

@@ -143,8 +143,8 @@ static void print_error_lines(FILE *out, bsim_job *job) {
     bsim_free(remote);
     bsim_free(local);
   }
-  fprintf(out, "\nERROR CODE: 0x%08X - %s\n", (unsigned)e.code,
-          bsim_hr_message(e.code));
+  fprintf(out, "\nERROR CODE: 0x%08X (%s) - %s\n", (unsigned)e.code,
+          bsim_hr_name(e.code), bsim_hr_message(e.code));
   fprintf(out, "ERROR CONTEXT: 0x%X - %s\n", (unsigned)e.context,
           bsim__cli_context_name(e.context));
 }

@@ -154,8 +154,8 @@ int bsim__cli_geterror(struct bsim__cli_ctx *ctx) {
       bsim__cli_ignore(bsim_file_get_local_name(job, i, &local));
     }
     printf("ERROR FILE: %s -> %s\n", remote ? remote : "", local ? local : "");
-    printf("ERROR CODE: 0x%08X - %s\n", (unsigned)e.code,
-           bsim_hr_message(e.code));
+    printf("ERROR CODE: 0x%08X (%s) - %s\n", (unsigned)e.code,
+           bsim_hr_name(e.code), bsim_hr_message(e.code));
     printf("ERROR CONTEXT: 0x%X - %s\n", (unsigned)e.context,
            bsim__cli_context_name(e.context));
     bsim_free(remote);

@@ -196,9 +196,9 @@ static int transfer_finish(struct bsim__cli_ctx *ctx, bsim_job *job,
   } else {
     struct bsim_job_error e;
     if (BSIM_SUCCEEDED(bsim_job_get_error(job, &e))) {
-      printf("ERROR CODE: 0x%08X - %s\nERROR CONTEXT: 0x%X - %s\n",
-             (unsigned)e.code, bsim_hr_message(e.code), (unsigned)e.context,
-             bsim__cli_context_name(e.context));
+      printf("ERROR CODE: 0x%08X (%s) - %s\nERROR CONTEXT: 0x%X - %s\n",
+             (unsigned)e.code, bsim_hr_name(e.code), bsim_hr_message(e.code),
+             (unsigned)e.context, bsim__cli_context_name(e.context));
     }
   }
   bsim__cli_ignore(bsim_job_cancel(job));
