@@ -210,6 +210,16 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_manager_run_until_job_state(bsim_manager *mgr, bsim_job *job,
                                  uint32_t state_mask, uint64_t deadline_ms);
 
+/** For a driver that runs the engine on its own thread and decides itself
+ * when virtual time may jump (the Windows binding, docs/compat.md "Time"):
+ * the earliest armed timer deadline, the JobInactivityTimeout sweep
+ * included, in *deadline_ms (UINT64_MAX when none), and in *in_flight
+ * nonzero while real I/O or a callback is in flight or work is already
+ * runnable (a jump must wait). Returns S_OK, E_INVALIDARG (NULL). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_pending(bsim_manager *mgr,
+                                                        uint64_t *deadline_ms,
+                                                        int *in_flight);
+
 /** Free memory returned by bitsim (strings, arrays). NULL is a no-op. */
 BSIM_EXTERN void bsim_free(void *p);
 

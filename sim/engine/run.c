@@ -243,6 +243,23 @@ uint64_t bsim_manager_now_ms(bsim_manager *mgr) {
   return now;
 }
 
+/* For a driver on another thread (the Windows binding's service thread,
+ * sim/compat): what it needs to decide whether virtual time may jump. */
+bsim_hr bsim_manager_pending(bsim_manager *mgr, uint64_t *deadline_ms,
+                             int *in_flight) {
+  if (mgr == NULL || deadline_ms == NULL || in_flight == NULL) {
+    return BSIM_E_INVALIDARG;
+  }
+  bsim__lock(mgr);
+  struct bsim__timer *next = bsim__timer_peek(mgr);
+  *deadline_ms = next != NULL ? next->deadline_ms : UINT64_MAX;
+  *in_flight = transports_busy(mgr) || bsim__notify_in_flight(mgr) ||
+               mgr->sched_dirty || bsim__notify_runnable(mgr) ||
+               atomic_load(&mgr->wake_flag) != 0;
+  bsim__unlock(mgr);
+  return BSIM_S_OK;
+}
+
 uint64_t bsim__now_ms(bsim_manager *mgr) {
   return mgr->clock.now_ms;
 }
