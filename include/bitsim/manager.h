@@ -123,6 +123,19 @@ struct bsim_manager_options {
    * back to QUEUED and fetches the file again from the origin at once;
    * 1 = it becomes SUSPENDED and fetches it at the next Resume. */
   int peer_reject_suspends; /* 0 */
+
+  /* Durable store (docs/store.md, reference §13), appended. */
+  /** 0: every change is committed on its own before the engine goes on;
+   * 1 (group commit): the changes made while the engine lock is held are
+   * committed in one transaction before the lock goes back to a caller (an
+   * API call returning, a callback, the end of a driving call). Either
+   * way a change is durable before any caller can see it. */
+  int store_group_commit; /* 0 */
+  /** The state a job that was CONNECTING or TRANSFERRING when the store
+   * was last written comes back in: BSIM_JOB_STATE_QUEUED (reference §13
+   * calls it the consistent choice, unconfirmed) or
+   * BSIM_JOB_STATE_SUSPENDED. */
+  enum bsim_job_state store_active_restart_state; /* QUEUED */
 };
 
 /** Fill opts with the defaults listed beside each field. */
@@ -130,10 +143,17 @@ BSIM_EXTERN void bsim_manager_options_init(struct bsim_manager_options *opts);
 
 /** Create a manager. opts may be NULL for all defaults.
  * Returns S_OK, E_INVALIDARG (an option out of range), E_OUTOFMEMORY, or
- * a store error (issue: durable store).
+ * a store error (bsim_manager_store_error says which file and why):
+ * BG_E_DATABASE_CORRUPT (unreadable, damaged, or written by a newer
+ * version; left untouched), E_WIN32_SHARING_VIOLATION (another process
+ * has it open), E_WIN32_DISK_FULL, E_ACCESSDENIED.
  * Ownership: the caller frees *out with bsim_manager_free. */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_manager_new(const struct bsim_manager_options *opts, bsim_manager **out);
+
+/** Why the last bsim_manager_new on this thread failed to open its store:
+ * a sentence naming the file ("" when it did not fail on the store). */
+BSIM_EXTERN const char *bsim_manager_store_error(void);
 
 /** Free a manager. Jobs still referenced by the caller stay valid objects
  * that answer BG_E_INVALID_STATE until their last bsim_job_unref.

@@ -74,7 +74,11 @@ static int work_step(bsim_manager *mgr, const struct drive *d) {
   if (reached(mgr, d)) return 1;
   if (bsim__sched_pass(mgr)) did = 1;
   if (reached(mgr, d)) return 1;
-  if (bsim__notify_runnable(mgr) && bsim__notify_run(mgr) != 0) did = 1;
+  if (bsim__notify_runnable(mgr)) {
+    /* A callback sees only what is durable (docs/store.md). */
+    (void)bsim__store_flush(mgr);
+    if (bsim__notify_run(mgr) != 0) did = 1;
+  }
   return did;
 }
 
@@ -188,6 +192,8 @@ static bsim_hr drive(bsim_manager *mgr, struct drive *d) {
   }
   mgr->watch_job = NULL;
   mgr->driving = 0;
+  bsim_hr stored = bsim__store_flush(mgr);
+  if (BSIM_SUCCEEDED(hr) && BSIM_FAILED(stored)) hr = stored;
   bsim__unlock(mgr);
   return hr;
 }
