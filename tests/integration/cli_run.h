@@ -20,6 +20,10 @@
 #define CLI_DEADLINE_MS 20000
 #define CLI_OUT_CAP (256 * 1024)
 
+/* When set, the child gets it as $BITSIM_STORE; otherwise the variable is
+ * removed, so the caller's environment never leaks into a test. */
+static const char *cli_env_store;
+
 struct cli_result {
   int status; /* exit status */
   char out[CLI_OUT_CAP];
@@ -33,6 +37,11 @@ static void cli_child(const char *cwd, const char *const *args, int out,
   if (chdir(cwd) != 0) _exit(126);
   setenv("HOME", cwd, 1);
   setenv("USER", "tester", 1);
+  if (cli_env_store != NULL) {
+    setenv("BITSIM_STORE", cli_env_store, 1);
+  } else {
+    unsetenv("BITSIM_STORE");
+  }
   char *argv[128];
   size_t n = 0;
   argv[n++] = (char *)BSIM_BINARY_DIR "/bitsim";
