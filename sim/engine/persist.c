@@ -286,7 +286,13 @@ static void restore_temp(bsim_job *job, uint32_t index) {
   bsim__job_temp_path(job, index, path, sizeof path);
   struct stat st;
   uint64_t have = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-  if (have < f->bytes_done) {
+  if (have == 0 && f->transferred && stat(f->local, &st) == 0 &&
+      (uint64_t)st.st_size == f->bytes_done) {
+    /* Complete renamed it and stopped before its commit (reference §8):
+     * the file is in place, a second Complete finishes the job. */
+    f->completed = 1;
+    f->temp_made = 0;
+  } else if (have < f->bytes_done) {
     f->bytes_done = have;
     f->transferred = 0;
   } else if (have > f->bytes_done) {
@@ -365,9 +371,15 @@ static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   if (BSIM_SUCCEEDED(hr)) hr = copy_str(&job->proxy_list, r->proxy_list);
   if (BSIM_SUCCEEDED(hr)) hr = copy_str(&job->bypass_list, r->bypass_list);
   restore_activity(mgr, job, r->last_activity_ms);
-  /* On failure the job still goes into a consistent state, so the
-   * manager's teardown frees it like any other. */
-  bsim__fsm_restore(job, restart_state(mgr, r->state));
+  /* A TRANSFERRED job whose bytes are no longer all there fetches the
+   * rest again. On failure the job still goes into a consistent state, so
+   * the manager's teardown frees it like any other. */
+  enum bsim_job_state st = restart_state(mgr, r->state);
+  if (st == BSIM_JOB_STATE_TRANSFERRED &&
+      bsim__job_first_pending(job) != job->file_count) {
+    st = BSIM_JOB_STATE_QUEUED;
+  }
+  bsim__fsm_restore(job, st);
   rc->restored++;
   return hr;
 }
