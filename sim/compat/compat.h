@@ -105,6 +105,43 @@ uint64_t bsim__clock_real_ns(void);
 
 /* ---- COM objects -------------------------------------------------------- */
 
+/* The Itanium C++ ABI's std::type_info shapes (rtti.c): base is NULL for
+ * __class_type_info, the one base for __si_class_type_info. */
+struct bsim__cw_type_info {
+  const void *const *vptr;
+  const char *name;
+  const struct bsim__cw_type_info *base;
+};
+extern const struct bsim__cw_type_info bsim__cw_ti_IUnknown;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyManager;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyJob;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyJob2;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyJob3;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyJob4;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyJob5;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile2;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile3;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile4;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile5;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyFile6;
+extern const struct bsim__cw_type_info bsim__cw_ti_IBackgroundCopyError;
+extern const struct bsim__cw_type_info bsim__cw_ti_IEnumBackgroundCopyJobs;
+extern const struct bsim__cw_type_info bsim__cw_ti_IEnumBackgroundCopyFiles;
+extern const struct bsim__cw_type_info
+    bsim__cw_ti_IBackgroundCopyJobHttpOptions;
+
+/* A vtable with the Itanium prefix C++ callers check under
+ * -fsanitize=vptr: offset to top (0, or minus the interface's offset in
+ * the object) and the type_info of the object's most derived interface.
+ * Point lpVtbl at .v. */
+#define CW_VTABLE(VtblType)                                                    \
+  struct {                                                                     \
+    intptr_t offset_to_top;                                                    \
+    const struct bsim__cw_type_info *type_info;                                \
+    VtblType v;                                                                \
+  }
+
 /* Objects alive now, over every class: back to 0 when every reference
  * was released (win32ext.h bitsim_win32_live_objects). */
 extern atomic_long bsim__cw_live;
@@ -115,6 +152,8 @@ HRESULT bsim__cw_manager_new(REFIID riid, void **out);
 IBackgroundCopyJob *bsim__cw_job_new(bsim_job *job);
 bsim_job *bsim__cw_job_of(IBackgroundCopyJob *iface);
 IBackgroundCopyFile *bsim__cw_file_new(bsim_job *job, uint32_t index);
+/* Drop the validation records (file_obj.c), at the last CoUninitialize. */
+void bsim__cw_validation_clear(void);
 IBackgroundCopyError *bsim__cw_error_new(bsim_job *job,
                                          const struct bsim_job_error *e);
 HRESULT bsim__cw_enum_jobs_new(bsim_job **jobs, size_t count,
@@ -122,7 +161,7 @@ HRESULT bsim__cw_enum_jobs_new(bsim_job **jobs, size_t count,
 HRESULT bsim__cw_enum_files_new(bsim_job *job, IEnumBackgroundCopyFiles **out);
 
 /* Job methods for the later interfaces (job_obj2.c). */
-extern const IBackgroundCopyJobHttpOptionsVtbl bsim__cw_http_vtbl;
+extern const IBackgroundCopyJobHttpOptionsVtbl *const bsim__cw_http_vtbl;
 HRESULT STDMETHODCALLTYPE bsim__cw_job_QueryInterface(IBackgroundCopyJob5 *This,
                                                       REFIID riid, void **out);
 ULONG STDMETHODCALLTYPE bsim__cw_job_AddRef(IBackgroundCopyJob5 *This);

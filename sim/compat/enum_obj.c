@@ -168,9 +168,11 @@ static HRESULT enum_clone(void *This, void **out) {
   static HRESULT STDMETHODCALLTYPE T##_count(I *This, ULONG *o) {              \
     return enum_count(This, o);                                                \
   }                                                                            \
-  static const I##Vtbl T##_vtbl = {T##_qi,    T##_addref, T##_release,         \
-                                   T##_next,  T##_skip,   T##_reset,           \
-                                   T##_clone, T##_count};
+  static const CW_VTABLE(I##Vtbl)                                              \
+      T##_vtbl = {0,                                                           \
+                  &bsim__cw_ti_##I,                                            \
+                  {T##_qi, T##_addref, T##_release, T##_next, T##_skip,        \
+                   T##_reset, T##_clone, T##_count}};
 
 ENUM_VTBL(ejobs, IEnumBackgroundCopyJobs, IBackgroundCopyJob)
 ENUM_VTBL(efiles, IEnumBackgroundCopyFiles, IBackgroundCopyFile)
@@ -180,9 +182,9 @@ static struct cw_enum *enum_alloc(int is_files) {
   if (e == NULL) return NULL;
   e->is_files = is_files;
   if (is_files) {
-    e->iface.files.lpVtbl = (IEnumBackgroundCopyFilesVtbl *)&efiles_vtbl;
+    e->iface.files.lpVtbl = (IEnumBackgroundCopyFilesVtbl *)&efiles_vtbl.v;
   } else {
-    e->iface.jobs.lpVtbl = (IEnumBackgroundCopyJobsVtbl *)&ejobs_vtbl;
+    e->iface.jobs.lpVtbl = (IEnumBackgroundCopyJobsVtbl *)&ejobs_vtbl.v;
   }
   atomic_init(&e->refs, 1);
   atomic_fetch_add(&bsim__cw_live, 1);

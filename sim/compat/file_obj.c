@@ -96,8 +96,71 @@ FNOTIMPL(GetFileRanges,
          (IBackgroundCopyFile6 * This, DWORD *n, BG_FILE_RANGE **r), (void)n,
          (void)r)
 FNOTIMPL(SetRemoteName, (IBackgroundCopyFile6 * This, LPCWSTR v), (void)v)
-FNOTIMPL(SetValidationState, (IBackgroundCopyFile6 * This, BOOL v), (void)v)
-FNOTIMPL(GetValidationState, (IBackgroundCopyFile6 * This, BOOL *v), (void)v)
+
+/* Validation (reference §1.9): the engine has no validation step yet, so
+ * the binding records TRUE per (job, file) and reads it back (partial);
+ * FALSE, which makes BITS fail and re-download the file, is E_NOTIMPL.
+ * The records hold job references until the last CoUninitialize. */
+struct cw_valid {
+  struct cw_valid *next;
+  bsim_job *job;
+  uint32_t index;
+};
+static pthread_mutex_t valid_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct cw_valid *valid_list;
+
+static int valid_find(bsim_job *job, uint32_t index) {
+  for (struct cw_valid *v = valid_list; v != NULL; v = v->next) {
+    if (v->job == job && v->index == index) return 1;
+  }
+  return 0;
+}
+
+static HRESULT STDMETHODCALLTYPE SetValidationState(IBackgroundCopyFile6 *This,
+                                                    BOOL state) {
+  struct cw_file *f = FSELF(This);
+  if (!state) return E_NOTIMPL;
+  if (f->index >= bsim_job_file_count(f->job)) return E_INVALIDARG;
+  HRESULT hr = S_OK;
+  pthread_mutex_lock(&valid_mu);
+  if (!valid_find(f->job, f->index)) {
+    struct cw_valid *v = bsim__calloc(1, sizeof *v);
+    if (v == NULL) {
+      hr = E_OUTOFMEMORY;
+    } else {
+      bsim_job_ref(f->job);
+      v->job = f->job;
+      v->index = f->index;
+      v->next = valid_list;
+      valid_list = v;
+    }
+  }
+  pthread_mutex_unlock(&valid_mu);
+  return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE GetValidationState(IBackgroundCopyFile6 *This,
+                                                    BOOL *pState) {
+  if (pState == NULL) return E_INVALIDARG;
+  pthread_mutex_lock(&valid_mu);
+  *pState = valid_find(FSELF(This)->job, FSELF(This)->index) ? TRUE : FALSE;
+  pthread_mutex_unlock(&valid_mu);
+  return S_OK;
+}
+
+void bsim__cw_validation_clear(void) {
+  pthread_mutex_lock(&valid_mu);
+  struct cw_valid *v = valid_list;
+  valid_list = NULL;
+  pthread_mutex_unlock(&valid_mu);
+  while (v != NULL) {
+    struct cw_valid *next = v->next;
+    bsim_job_unref(v->job);
+    bsim__free(v);
+    v = next;
+  }
+}
+
 FNOTIMPL(IsDownloadedFromPeer, (IBackgroundCopyFile6 * This, BOOL *v), (void)v)
 FNOTIMPL(GetPeerDownloadStats,
          (IBackgroundCopyFile6 * This, PUINT64 o, PUINT64 p), (void)o, (void)p)
@@ -118,19 +181,34 @@ FNOTIMPL(GetFilledFileRanges,
          (IBackgroundCopyFile6 * This, DWORD *n, BG_FILE_RANGE **r), (void)n,
          (void)r)
 
-static const IBackgroundCopyFile6Vtbl file_vtbl = {
-    file_QueryInterface,    file_AddRef,        file_Release,
-    GetRemoteName,          GetLocalName,       GetProgress,
-    GetFileRanges,          SetRemoteName,      GetTemporaryName,
-    SetValidationState,     GetValidationState, IsDownloadedFromPeer,
-    GetPeerDownloadStats,   SetProperty,        GetProperty,
-    UpdateDownloadPosition, RequestFileRanges,  GetFilledFileRanges,
-};
+static const CW_VTABLE(IBackgroundCopyFile6Vtbl) file_vtbl = {
+    0,
+    &bsim__cw_ti_IBackgroundCopyFile6,
+    {
+        file_QueryInterface,
+        file_AddRef,
+        file_Release,
+        GetRemoteName,
+        GetLocalName,
+        GetProgress,
+        GetFileRanges,
+        SetRemoteName,
+        GetTemporaryName,
+        SetValidationState,
+        GetValidationState,
+        IsDownloadedFromPeer,
+        GetPeerDownloadStats,
+        SetProperty,
+        GetProperty,
+        UpdateDownloadPosition,
+        RequestFileRanges,
+        GetFilledFileRanges,
+    }};
 
 IBackgroundCopyFile *bsim__cw_file_new(bsim_job *job, uint32_t index) {
   struct cw_file *f = bsim__calloc(1, sizeof *f);
   if (f == NULL) return NULL;
-  f->iface.lpVtbl = (IBackgroundCopyFile6Vtbl *)&file_vtbl;
+  f->iface.lpVtbl = (IBackgroundCopyFile6Vtbl *)&file_vtbl.v;
   atomic_init(&f->refs, 1);
   bsim_job_ref(job);
   f->job = job;
@@ -233,22 +311,25 @@ static HRESULT STDMETHODCALLTYPE err_GetProtocol(IBackgroundCopyError *This,
   return bsim__cw_to_wide(ESELF(This)->e.protocol, out);
 }
 
-static const IBackgroundCopyErrorVtbl err_vtbl = {
-    err_QueryInterface,
-    err_AddRef,
-    err_Release,
-    err_GetError,
-    err_GetFile,
-    err_GetErrorDescription,
-    err_GetErrorContextDescription,
-    err_GetProtocol,
-};
+static const CW_VTABLE(IBackgroundCopyErrorVtbl) err_vtbl = {
+    0,
+    &bsim__cw_ti_IBackgroundCopyError,
+    {
+        err_QueryInterface,
+        err_AddRef,
+        err_Release,
+        err_GetError,
+        err_GetFile,
+        err_GetErrorDescription,
+        err_GetErrorContextDescription,
+        err_GetProtocol,
+    }};
 
 IBackgroundCopyError *bsim__cw_error_new(bsim_job *job,
                                          const struct bsim_job_error *e) {
   struct cw_error *err = bsim__calloc(1, sizeof *err);
   if (err == NULL) return NULL;
-  err->iface.lpVtbl = (IBackgroundCopyErrorVtbl *)&err_vtbl;
+  err->iface.lpVtbl = (IBackgroundCopyErrorVtbl *)&err_vtbl.v;
   atomic_init(&err->refs, 1);
   bsim_job_ref(job);
   err->job = job;

@@ -223,16 +223,22 @@ http_GetSecurityFlags(IBackgroundCopyJobHttpOptions *This, ULONG *flags) {
   return S_OK;
 }
 
-const IBackgroundCopyJobHttpOptionsVtbl bsim__cw_http_vtbl = {
-    http_QueryInterface,
-    http_AddRef,
-    http_Release,
-    http_SetClientCertificateByID,
-    http_SetClientCertificateByName,
-    http_RemoveClientCertificate,
-    http_GetClientCertificate,
-    http_SetCustomHeaders,
-    http_GetCustomHeaders,
-    http_SetSecurityFlags,
-    http_GetSecurityFlags,
-};
+static const CW_VTABLE(IBackgroundCopyJobHttpOptionsVtbl) http_vtbl = {
+    0,
+    &bsim__cw_ti_IBackgroundCopyJobHttpOptions,
+    {
+        http_QueryInterface,
+        http_AddRef,
+        http_Release,
+        http_SetClientCertificateByID,
+        http_SetClientCertificateByName,
+        http_RemoveClientCertificate,
+        http_GetClientCertificate,
+        http_SetCustomHeaders,
+        http_GetCustomHeaders,
+        http_SetSecurityFlags,
+        http_GetSecurityFlags,
+    }};
+
+const IBackgroundCopyJobHttpOptionsVtbl *const bsim__cw_http_vtbl =
+    &http_vtbl.v;

@@ -127,16 +127,23 @@ mgr_GetErrorDescription(IBackgroundCopyManager *This, HRESULT hResult,
   return bsim__cw_to_wide(bsim_hr_message(hResult), pErrorDescription);
 }
 
-static const IBackgroundCopyManagerVtbl mgr_vtbl = {
-    mgr_QueryInterface,      mgr_AddRef, mgr_Release,
-    mgr_CreateJob,           mgr_GetJob, mgr_EnumJobs,
-    mgr_GetErrorDescription,
-};
+static const CW_VTABLE(IBackgroundCopyManagerVtbl) mgr_vtbl = {
+    0,
+    &bsim__cw_ti_IBackgroundCopyManager,
+    {
+        mgr_QueryInterface,
+        mgr_AddRef,
+        mgr_Release,
+        mgr_CreateJob,
+        mgr_GetJob,
+        mgr_EnumJobs,
+        mgr_GetErrorDescription,
+    }};
 
 HRESULT bsim__cw_manager_new(REFIID riid, void **out) {
   struct cw_manager *m = bsim__calloc(1, sizeof *m);
   if (m == NULL) return E_OUTOFMEMORY;
-  m->iface.lpVtbl = (IBackgroundCopyManagerVtbl *)&mgr_vtbl;
+  m->iface.lpVtbl = (IBackgroundCopyManagerVtbl *)&mgr_vtbl.v;
   atomic_init(&m->refs, 1);
   atomic_fetch_add(&bsim__cw_live, 1);
   HRESULT hr = mgr_QueryInterface(&m->iface, riid, out);

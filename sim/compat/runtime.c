@@ -69,6 +69,7 @@ static void shutdown_engine(void) {
   bsim__cw.mgr = NULL;
   pthread_mutex_unlock(&bsim__cw.mu);
   (void)bsim_manager_free(mgr);
+  bsim__cw_validation_clear();
   pthread_mutex_lock(&bsim__cw.mu);
   bsim__free(bsim__cw.user);
   bsim__cw.user = NULL;
