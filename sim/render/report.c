@@ -33,7 +33,9 @@ void bsim__report_event(bsim_renderer *r, const struct bsim_trace_event *ev) {
   } else if (strcmp(ev->ev, "api") == 0) {
     const char *call = bsim_trace_event_get(ev, "call");
     const char *hr = bsim_trace_event_get(ev, "hr");
-    if (call != NULL && strcmp(call, "SetValidationState") == 0 &&
+    /* The engine traces SetValidationState as file_set_validation_state
+     * (sim/engine/validation.c). */
+    if (call != NULL && strcmp(call, "file_set_validation_state") == 0 &&
         !is_failure_result(hr)) {
       j->files_validated++;
     }

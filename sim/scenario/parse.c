@@ -225,6 +225,7 @@ static int check_expect(struct lexer *lx, const struct scn_stmt *stmt) {
       {"state", 3, SCN_T_STATE},       {"error", 3, SCN_T_CODE},
       {"error-count", 3, SCN_T_COUNT}, {"progress", 2, SCN_T_NONE},
       {"callback", 3, SCN_T_CHOICE},   {"cmdline", 2, SCN_T_NONE},
+      {"validation", 3, SCN_T_COUNT},
   };
   const char *first = bsim__scn_pos(stmt, 0);
   const char *what = bsim__scn_pos(stmt, 1);
@@ -264,13 +265,40 @@ static int check_expect(struct lexer *lx, const struct scn_stmt *stmt) {
   }
   return fail_at(lx, stmt->column,
                  "expected state, error, error-count, "
-                 "progress, callback or cmdline after the "
+                 "progress, callback, cmdline or validation after the "
                  "job, found '%s'",
                  what);
 }
 
+/* callback validate=V[,V...]: each FileTransferred call takes the next
+ * verdict, the last one repeats (as the code lists do). */
+static int check_validate_list(struct lexer *lx, const struct scn_stmt *stmt) {
+  const char *list = bsim__scn_opt(stmt, "validate");
+  if (list == NULL) return 0;
+  char one[32];
+  for (const char *p = list; p != NULL;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+    snprintf(one, sizeof one, "%.*s", (int)len, p);
+    const char *why = NULL;
+    if (len >= sizeof one ||
+        bsim__scn_check(SCN_T_CHOICE, "none|accept|reject|check", one, &why) !=
+            0) {
+      return fail_at(lx, stmt->column,
+                     "validate= takes none, accept, reject or check, "
+                     "separated by commas, found '%s'",
+                     list);
+    }
+    p = comma != NULL ? comma + 1 : NULL;
+  }
+  return 0;
+}
+
 static int check_forms(struct lexer *lx, const struct scn_stmt *stmt) {
   if (strcmp(stmt->cmd->name, "fault") == 0) return check_fault(lx, stmt);
+  if (strcmp(stmt->cmd->name, "callback") == 0) {
+    return check_validate_list(lx, stmt);
+  }
   if (strcmp(stmt->cmd->name, "expect") == 0) return check_expect(lx, stmt);
   return 0;
 }

@@ -159,6 +159,9 @@ static int run_seed_or_option(struct runner *r) {
   if ((v = bsim__scn_opt(st, "cmdline")) != NULL) {
     o->notify_cmdline_record = strcmp(v, "record") == 0;
   }
+  if ((v = bsim__scn_opt(st, "peer-reject")) != NULL) {
+    o->peer_reject_suspends = strcmp(v, "suspend") == 0;
+  }
   return SCN_OK;
 }
 
@@ -188,6 +191,7 @@ static int run_host(struct runner *r) {
   if ((v = bsim__scn_opt(st, "length")) != NULL) {
     h.send_content_length = strcmp(v, "yes") == 0;
   }
+  if ((v = bsim__scn_opt(st, "peer")) != NULL) h.peer = strcmp(v, "yes") == 0;
   return bsim__scn_result(
       r, "adding the host",
       bsim_model_host_add(r->mgr, bsim__scn_pos(st, 0), &h));
@@ -200,6 +204,13 @@ static int run_publish(struct runner *r) {
   return bsim__scn_result(
       r, "publishing the file",
       bsim_model_file_add(r->mgr, bsim__scn_pos(r->stmt, 0), size));
+}
+
+/* A peer cache holds a copy of an origin file (reference §11). */
+static int run_peer(struct runner *r) {
+  return bsim__scn_result(r, "adding the peer copy",
+                          bsim_model_peer_add(r->mgr, bsim__scn_pos(r->stmt, 0),
+                                              bsim__scn_pos(r->stmt, 1)));
 }
 
 static int run_outage(struct runner *r) {
@@ -239,6 +250,12 @@ static int run_fault(struct runner *r) {
   f.count = (uint32_t)opt_count(st, "count", f.count);
   f.from_ms = opt_duration(st, "from", f.from_ms);
   f.until_ms = opt_duration(st, "until", f.until_ms);
+  const char *source = bsim__scn_opt(st, "source");
+  if (source != NULL) {
+    f.source = strcmp(source, "peer") == 0     ? BSIM_FAULT_SOURCE_PEER
+               : strcmp(source, "origin") == 0 ? BSIM_FAULT_SOURCE_ORIGIN
+                                               : BSIM_FAULT_SOURCE_ANY;
+  }
   return bsim__scn_result(r, "adding the fault", bsim_fault_add(r->mgr, &f));
 }
 
@@ -279,17 +296,12 @@ static int run_statement(struct runner *r) {
   static const struct {
     const char *name;
     int (*run)(struct runner *r);
-  } setup[] = {{"user", run_user},
-               {"host", run_host},
-               {"publish", run_publish},
-               {"outage", run_outage},
-               {"fault", run_fault},
-               {"advance", run_clock},
-               {"run", run_clock},
-               {"network", run_env},
-               {"logon", run_env},
-               {"logoff", run_env},
-               {"expect", bsim__scn_run_expect}};
+  } setup[] = {{"user", run_user},       {"host", run_host},
+               {"publish", run_publish}, {"peer", run_peer},
+               {"outage", run_outage},   {"fault", run_fault},
+               {"advance", run_clock},   {"run", run_clock},
+               {"network", run_env},     {"logon", run_env},
+               {"logoff", run_env},      {"expect", bsim__scn_run_expect}};
   for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
     if (strcmp(setup[i].name, name) == 0) return setup[i].run(r);
   }

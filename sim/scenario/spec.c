@@ -20,22 +20,23 @@ static const struct scn_option option_opts[] = {
     {"cmdline", SCN_T_CHOICE, "record|run"},
     {"max-jobs-per-user", SCN_T_COUNT, NULL},
     {"max-files-per-job", SCN_T_COUNT, NULL},
+    {"peer-reject", SCN_T_CHOICE, "queue|suspend"},
     {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option host_opts[] = {
-    {"bandwidth", SCN_T_RATE, NULL},
-    {"latency", SCN_T_DURATION, NULL},
-    {"range", SCN_T_CHOICE, "yes|no"},
-    {"length", SCN_T_CHOICE, "yes|no"},
-    {NULL, SCN_T_NONE, NULL}};
+    {"bandwidth", SCN_T_RATE, NULL},   {"latency", SCN_T_DURATION, NULL},
+    {"range", SCN_T_CHOICE, "yes|no"}, {"length", SCN_T_CHOICE, "yes|no"},
+    {"peer", SCN_T_CHOICE, "yes|no"},  {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option publish_opts[] = {{"size", SCN_T_SIZE, NULL},
                                                  {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option outage_opts[] = {{"at", SCN_T_DURATION, NULL},
                                                 {"for", SCN_T_DURATION, NULL},
                                                 {NULL, SCN_T_NONE, NULL}};
-static const struct scn_option fault_opts[] = {{"count", SCN_T_COUNT, NULL},
-                                               {"from", SCN_T_DURATION, NULL},
-                                               {"until", SCN_T_DURATION, NULL},
-                                               {NULL, SCN_T_NONE, NULL}};
+static const struct scn_option fault_opts[] = {
+    {"count", SCN_T_COUNT, NULL},
+    {"from", SCN_T_DURATION, NULL},
+    {"until", SCN_T_DURATION, NULL},
+    {"source", SCN_T_CHOICE, "any|origin|peer"},
+    {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option job_opts[] = {
     {"user", SCN_T_WORD, NULL},
     {"priority", SCN_T_CHOICE, "foreground|high|normal|low"},
@@ -54,7 +55,7 @@ static const struct scn_option callback_opts[] = {
     {"then", SCN_T_CHOICE, "none|complete|cancel"},
     {"on-error", SCN_T_CHOICE, "none|cancel|resume"},
     {"block", SCN_T_DURATION, NULL},
-    {"validate", SCN_T_CHOICE, "none|accept|reject"},
+    {"validate", SCN_T_TEXT, NULL}, /* a list, checked in parse.c */
     {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option wait_opts[] = {{"within", SCN_T_DURATION, NULL},
                                               {NULL, SCN_T_NONE, NULL}};
@@ -70,6 +71,10 @@ static const struct scn_option expect_opts[] = {
     {"files", SCN_T_TEXT, NULL},
     {"bytes", SCN_T_SIZE, NULL},
     {"size", SCN_T_SIZE, NULL},
+    {"valid", SCN_T_CHOICE, "yes|no"},
+    {"peer", SCN_T_CHOICE, "yes|no"},
+    {"origin", SCN_T_SIZE, NULL},
+    {"peers", SCN_T_SIZE, NULL},
     {NULL, SCN_T_NONE, NULL}};
 
 #define T SCN_T_TEXT
@@ -80,7 +85,8 @@ static const struct scn_command commands[] = {
     {"option", "option KEY=VALUE...", 0, 0, {SCN_T_NONE}, NULL, option_opts, 0},
     {"user", "user NAME [admin]", 1, 2, {W, SCN_T_CHOICE}, "admin", no_opts, 1},
     {"host",
-     "host NAME [bandwidth=RATE] [latency=DURATION] [range=yes|no]",
+     "host NAME [bandwidth=RATE] [latency=DURATION] [range=yes|no] "
+     "[peer=yes|no]",
      1,
      1,
      {W},
@@ -88,6 +94,7 @@ static const struct scn_command commands[] = {
      host_opts,
      1},
     {"publish", "publish URL size=SIZE", 1, 1, {T}, NULL, publish_opts, 1},
+    {"peer", "peer HOST URL", 2, 2, {W, T}, NULL, no_opts, 1},
     {"outage",
      "outage HOST at=DURATION for=DURATION",
      1,
@@ -98,7 +105,8 @@ static const struct scn_command commands[] = {
      1},
     {"fault",
      "fault URL status CODE | reset SIZE | stall | no-range | refuse | "
-     "corrupt [count=N] [from=DURATION] [until=DURATION]",
+     "corrupt [count=N] [from=DURATION] [until=DURATION] "
+     "[source=any|origin|peer]",
      2,
      3,
      {T, SCN_T_CHOICE, W},
@@ -166,7 +174,8 @@ static const struct scn_command commands[] = {
     {"run", "run [for=DURATION]", 0, 0, {SCN_T_NONE}, NULL, run_opts, 0},
     {"expect",
      "expect JOB state STATE | JOB error CODE | JOB error-count N | JOB "
-     "progress | JOB callback METHOD | JOB cmdline | file LOCAL same-as URL "
+     "progress | JOB callback METHOD | JOB cmdline | JOB validation INDEX | "
+     "file LOCAL same-as URL "
      "| file LOCAL exists|missing | time DURATION",
      2,
      4,
