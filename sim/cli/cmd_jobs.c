@@ -138,21 +138,10 @@ static bsim_hr open_manager(struct bsim__cli_globals *g, bsim_manager **mgr) {
                                                         : BSIM_CLOCK_REAL;
   if (!g->memory && g->store == NULL) {
     g->store = default_store(buf, sizeof buf);
-    g->store_explicit = getenv("BITSIM_STORE") != NULL;
   }
   o.store_path = g->memory ? NULL : g->store;
   if (!g->seed_explicit) o.seed = o.store_path != NULL ? 0 : 1;
   bsim_hr hr = bsim_manager_new(&o, mgr);
-  if (hr == BSIM_E_NOTIMPL && o.store_path != NULL && !g->store_explicit) {
-    /* This build has no durable store: keep the jobs of this invocation in
-     * memory and say so, rather than refuse every command. */
-    fputs("bitsim: note: no durable store in this build; jobs last for this "
-          "invocation only (--memory silences this)\n",
-          stderr);
-    o.store_path = NULL;
-    if (!g->seed_explicit) o.seed = 1;
-    hr = bsim_manager_new(&o, mgr);
-  }
   g->store = o.store_path;
   return hr;
 }
@@ -162,9 +151,12 @@ static int run_chain(struct bsim__cli_globals *g, struct bsim__cli_cmd *cmds,
   bsim_manager *mgr = NULL;
   bsim_hr hr = open_manager(g, &mgr);
   if (BSIM_FAILED(hr)) {
-    fprintf(stderr, "bitsim: cannot open the job store '%s' - 0x%08X\n%s\n",
+    const char *why = bsim_manager_store_error();
+    fprintf(stderr,
+            "bitsim: cannot open the job store '%s' - 0x%08X (%s): %s\n"
+            "hint: --store PATH picks another store, --memory uses none\n",
             g->store != NULL ? g->store : "(memory)", (unsigned)hr,
-            bsim_hr_message(hr));
+            bsim_hr_name(hr), why[0] != '\0' ? why : bsim_hr_message(hr));
     return BSIM__CLI_EXIT_FAIL;
   }
   const char *user = g->user;

@@ -44,14 +44,13 @@ enum bsim__cli_progress {
 
 /* Options that apply to every command of the invocation. */
 struct bsim__cli_globals {
-  const char *store;  /* --store, else $BITSIM_STORE, else ~/.bitsim/... */
-  int store_explicit; /* the user named a store: failing to open it is fatal */
-  int memory;         /* --memory: no store */
-  int json;           /* --json */
-  int raw;            /* /rawreturn */
-  const char *user;   /* --user, else $USER, else "user" */
-  int admin;          /* --admin */
-  uint64_t seed;      /* --seed; else 1 in memory, drawn with a store */
+  const char *store; /* --store, else $BITSIM_STORE, else ~/.bitsim/... */
+  int memory;        /* --memory: no store */
+  int json;          /* --json */
+  int raw;           /* /rawreturn */
+  const char *user;  /* --user, else $USER, else "user" */
+  int admin;         /* --admin */
+  uint64_t seed;     /* --seed; else 1 in memory, drawn with a store */
   int seed_explicit;
   int clock; /* --clock: -1 choose, else enum bsim_clock_mode */
   enum bsim__cli_progress progress; /* --progress=bar|plain */

@@ -157,7 +157,6 @@ static int parse_value_opt(int argc, char **argv, int *i,
   if (global_value(argc, argv, i, &v) < 0) return -1;
   if (opt_is(arg, "--store")) {
     g->store = v;
-    g->store_explicit = 1;
   } else if (opt_is(arg, "--user")) {
     g->user = v;
   } else if (opt_is(arg, "--host")) {

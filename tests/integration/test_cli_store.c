@@ -6,11 +6,11 @@
  * command that fails (BG_E_EMPTY, an unknown verb in a chain) leaves the
  * store as it was; names stay ambiguous across runs.
  *
- * While the engine has no store (bsim_manager_new answers E_NOTIMPL to
- * store_path) the cross-invocation tests skip with a message, and what is
- * checked instead is how the command behaves meanwhile: an explicit
- * --store or $BITSIM_STORE fails with exit 1, the default store falls
- * back to memory with a note on stderr. */
+ * A store that cannot be read fails the command with exit 1, names the
+ * file and the HRESULT, and is left untouched.
+ *
+ * In an engine build without the store (bsim_manager_new answering
+ * E_NOTIMPL to store_path) every test here skips with a message. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,24 +65,27 @@ static int setup(void **state) {
     }                                                                          \
   } while (0)
 
-static void test_without_store_explicit_fails_default_falls_back(void **s) {
+static void test_unreadable_store_fails_changing_nothing(void **s) {
   (void)s;
-  if (store_works) {
-    print_message("skipped: the store works; the fallback is not used\n");
-    skip();
-  }
+  NEED_STORE();
+  FILE *f = fopen(store, "w");
+  assert_non_null(f);
+  fputs("this is not a job store\n", f);
+  fclose(f);
   assert_int_equal(RUNS("/create", "A"), 1);
-  assert_non_null(strstr(r.err, "cannot open the job store"));
-  assert_non_null(strstr(r.err, "0x80004001"));
   assert_string_equal(r.out, "");
-  cli_env_store = store;
-  assert_int_equal(RUN("/create", "A"), 1);
-  cli_env_store = NULL;
-  assert_int_equal(RUN("/create", "A", "--", "/list"), 0);
-  assert_non_null(strstr(r.err, "no durable store in this build"));
-  assert_non_null(strstr(r.out, "Listed 1 job(s)."));
-  assert_int_equal(RUN("--memory", "/list"), 0);
-  assert_string_equal(r.err, "");
+  assert_non_null(strstr(r.err, "bitsim: cannot open the job store '"));
+  assert_non_null(strstr(r.err, "(BG_E_DATABASE_CORRUPT)"));
+  assert_non_null(strstr(r.err, "\nhint: "));
+  /* Left untouched. */
+  f = fopen(store, "r");
+  assert_non_null(f);
+  char line[64] = "";
+  assert_non_null(fgets(line, sizeof line, f));
+  fclose(f);
+  assert_string_equal(line, "this is not a job store\n");
+  /* --memory needs no store at all. */
+  assert_int_equal(RUNS("--memory", "/create", "A"), 0);
 }
 
 static void test_job_lives_across_four_invocations(void **s) {
@@ -153,8 +156,8 @@ static void test_ambiguous_across_invocations(void **s) {
 int main(void) {
   store_works = probe_store();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(
-          test_without_store_explicit_fails_default_falls_back, setup),
+      cmocka_unit_test_setup(test_unreadable_store_fails_changing_nothing,
+                             setup),
       cmocka_unit_test_setup(test_job_lives_across_four_invocations, setup),
       cmocka_unit_test_setup(test_default_store_and_env, setup),
       cmocka_unit_test_setup(test_failures_leave_store_unchanged, setup),
