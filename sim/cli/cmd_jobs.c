@@ -209,6 +209,14 @@ int bsim_cli_jobs(int argc, char **argv) {
     if (r < 0) rc = BSIM__CLI_EXIT_USAGE;
     if (r == 0) words[nw++] = argv[i];
   }
+  for (int i = 0; i < nw && rc == 0; i++) {
+    if (strcmp(words[i], "--help") == 0 || strcmp(words[i], "-h") == 0 ||
+        strcmp(words[i], "/?") == 0 || bsim__cli_ieq(words[i], "/help")) {
+      const char *verb = i > 0 && words[0][0] == '/' ? words[0] + 1 : NULL;
+      free(words);
+      return bsim__cli_help(verb);
+    }
+  }
   int n = 0;
   if (rc == 0) rc = split_chain(nw, words, cmds, &n);
   if (g.user == NULL) g.user = getenv("USER");

@@ -106,6 +106,8 @@ int bsim__cli_parse_global(int argc, char **argv, int *i,
 /* Parse one command (argv[0] is its /verb). Returns 0, or an exit status
  * after printing a one-line error and a usage hint. */
 int bsim__cli_parse_cmd(int argc, char **argv, struct bsim__cli_cmd *cmd);
+/* Print the verbs' usage (only verb_name's when it names one); returns 0. */
+int bsim__cli_help(const char *verb_name);
 /* Print "bitsim /verb: why" and the verb's usage line; returns 2. */
 int bsim__cli_usage(const struct bsim__cli_verb *verb, const char *why);
 /* Numbers: decimal or 0x hex, with an optional K/M/G (1024) suffix when

@@ -315,3 +315,20 @@ const char *bsim__cli_abs_path(const char *local, char *buf, size_t size) {
   snprintf(buf, size, "%s/%s", cwd, local);
   return buf;
 }
+
+/* `bitsim /?`, `bitsim /help`, or --help anywhere: the verbs and their
+ * arguments (one verb's when one was named). Exit 0. */
+int bsim__cli_help(const char *verb_name) {
+  const struct bsim__cli_verb *one =
+      verb_name != NULL ? bsim__cli_verb_find(verb_name) : NULL;
+  puts("usage: bitsim [OPTIONS] /COMMAND ARGS [-- /COMMAND ARGS ...]\n");
+  for (size_t i = 0; i < VERB_COUNT; i++) {
+    if (one == NULL || one == &verbs[i])
+      printf("  /%s %s\n", verbs[i].name, verbs[i].usage);
+  }
+  puts("\noptions: --json --store PATH --memory --user NAME --admin "
+       "--seed N\n  --host NAME[:bandwidth=RATE][:latency=MS][:range=0|1] "
+       "--publish URL:SIZE\n  --clock auto|real --progress bar|plain|auto "
+       "/rawreturn\nsee docs/cli.md");
+  return 0;
+}

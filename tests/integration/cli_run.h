@@ -107,7 +107,7 @@ static int cli_run(const char *cwd, const char *const *args,
 }
 
 /* Count the lines of text. */
-static int cli_lines(const char *text) {
+static inline int cli_lines(const char *text) {
   int n = 0;
   for (; *text; text++)
     n += *text == '\n';
