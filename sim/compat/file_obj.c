@@ -56,7 +56,8 @@ static HRESULT get_name(IBackgroundCopyFile6 *This, LPWSTR *out,
                         bsim_hr (*get)(bsim_job *, uint32_t, char **)) {
   if (out == NULL) return E_INVALIDARG;
   char *s = NULL;
-  return bsim__cw_take(get(FSELF(This)->job, FSELF(This)->index, &s), s, out);
+  HRESULT hr = get(FSELF(This)->job, FSELF(This)->index, &s);
+  return bsim__cw_take(hr, s, out);
 }
 
 static HRESULT STDMETHODCALLTYPE GetRemoteName(IBackgroundCopyFile6 *This,

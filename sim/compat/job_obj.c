@@ -178,7 +178,8 @@ static HRESULT STDMETHODCALLTYPE GetOwner(IBackgroundCopyJob5 *This,
                                           LPWSTR *pVal) {
   if (pVal == NULL) return E_INVALIDARG;
   char *s = NULL;
-  return bsim__cw_take(bsim_job_get_owner(JOB(This), &s), s, pVal);
+  HRESULT hr = bsim_job_get_owner(JOB(This), &s);
+  return bsim__cw_take(hr, s, pVal);
 }
 
 static HRESULT set_string(bsim_job *job, LPCWSTR val,
@@ -199,7 +200,8 @@ static HRESULT STDMETHODCALLTYPE GetDisplayName(IBackgroundCopyJob5 *This,
                                                 LPWSTR *pVal) {
   if (pVal == NULL) return E_INVALIDARG;
   char *s = NULL;
-  return bsim__cw_take(bsim_job_get_display_name(JOB(This), &s), s, pVal);
+  HRESULT hr = bsim_job_get_display_name(JOB(This), &s);
+  return bsim__cw_take(hr, s, pVal);
 }
 static HRESULT STDMETHODCALLTYPE SetDescription(IBackgroundCopyJob5 *This,
                                                 LPCWSTR Val) {
@@ -209,7 +211,8 @@ static HRESULT STDMETHODCALLTYPE GetDescription(IBackgroundCopyJob5 *This,
                                                 LPWSTR *pVal) {
   if (pVal == NULL) return E_INVALIDARG;
   char *s = NULL;
-  return bsim__cw_take(bsim_job_get_description(JOB(This), &s), s, pVal);
+  HRESULT hr = bsim_job_get_description(JOB(This), &s);
+  return bsim__cw_take(hr, s, pVal);
 }
 
 static HRESULT STDMETHODCALLTYPE SetPriority(IBackgroundCopyJob5 *This,
