@@ -119,11 +119,13 @@ struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
  * The engine's call-outs: the one state setter and the job mutators say
  * "this job changed"; the change is committed before the engine lock goes
  * back to the caller (docs/store.md). No-ops without a store. */
-/** Save the job (at once, or with the group before the lock is released
- * when store_group_commit is set). */
+/** The job changed: saved with the next flush (at the latest before the
+ * lock goes back to a caller). */
 void bsim__store_job_changed(bsim_job *job);
-/** The job became final (reference §13: it leaves the store). */
-void bsim__store_job_removed(bsim_job *job);
+/** The job entered a new state from `from` (the one setter): saved, or
+ * removed when the state is final (reference §13), and committed at once
+ * unless store_group_commit is set. */
+void bsim__store_job_state(bsim_job *job, enum bsim_job_state from);
 /** Commit every pending change. Returns S_OK or the store's failure
  * (E_WIN32_DISK_FULL, BG_E_DATABASE_CORRUPT, ...), pending kept. */
 bsim_hr bsim__store_flush(bsim_manager *mgr);

@@ -81,6 +81,7 @@ struct bsim_job {
   uint8_t net_error;   /* the error is BG_E_NETWORK_DISCONNECTED */
   uint8_t retired;     /* final: on the retired list, out of the index */
   uint8_t store_dirty; /* on the manager's list of jobs to save */
+  uint8_t store_files; /* its files changed since the last save */
 
   uint32_t notify_flags;
   uint32_t min_retry_delay_s;
@@ -187,6 +188,7 @@ struct bsim_manager {
   const struct bsim__store_ops *store_ops;
   void *store;
   int store_on;
+  int store_pending;      /* a delete waits in the open transaction */
   bsim_job **store_dirty; /* referenced until saved */
   uint32_t store_dirty_len;
   uint32_t store_dirty_cap;

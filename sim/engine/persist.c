@@ -3,12 +3,13 @@
  *
  * The engine never sees SQL: this file turns a job into a flat record for
  * the store seam (sim/store/store.h) and back. Changes arrive through two
- * call-outs, bsim__store_job_changed (from the one state setter and the
- * job mutators) and bsim__store_job_removed (a job became final: §13, it
- * leaves the queue). Changed jobs wait on a list, each saved once however
- * often it changed, and bsim__store_flush writes them in one transaction
- * before the engine lock goes back to a caller. Without group commit the
- * flush runs at every change.
+ * call-outs: bsim__store_job_changed (a mutator or progress changed the
+ * job) and bsim__store_job_state (the one state setter: a new state, or a
+ * final one, and then the job leaves the queue, §13). Changed jobs wait on
+ * a list, each saved once however often it changed, and bsim__store_flush
+ * writes them in one transaction before the engine lock goes back to a
+ * caller (an API call returning, a callback, a driving call returning).
+ * Without group commit every state change is also committed at once.
  *
  * Partial files (§13 "checkpointed"): before a job's record is written,
  * the temporary file of every file with bytes is fsynced, so the offset
@@ -111,7 +112,7 @@ static bsim_hr sync_temps(const bsim_job *job) {
   return BSIM_S_OK;
 }
 
-static bsim_hr save_job(bsim_manager *mgr, const bsim_job *job) {
+static bsim_hr save_job(bsim_manager *mgr, bsim_job *job) {
   bsim_hr hr = sync_temps(job);
   if (BSIM_FAILED(hr)) return hr;
   struct bsim__store_file one;
@@ -122,7 +123,9 @@ static bsim_hr save_job(bsim_manager *mgr, const bsim_job *job) {
   }
   struct bsim__store_job rec;
   to_record(job, files, &rec);
+  rec.files_changed = job->store_files;
   hr = mgr->store_ops->save_job(mgr->store, &rec);
+  if (BSIM_SUCCEEDED(hr)) job->store_files = 0;
   if (files != &one) bsim__free(files);
   return hr;
 }
@@ -144,6 +147,8 @@ static void trace_failure(bsim_manager *mgr, bsim_hr hr) {
 
 bsim_hr bsim__store_flush(bsim_manager *mgr) {
   if (!mgr->store_on) return BSIM_S_OK;
+  /* Nothing changed: no transaction, no fsync. */
+  if (mgr->store_dirty_len == 0 && !mgr->store_pending) return BSIM_S_OK;
   bsim_hr hr = BSIM_S_OK;
   uint32_t done = 0;
   for (; done < mgr->store_dirty_len; done++) {
@@ -170,22 +175,20 @@ bsim_hr bsim__store_flush(bsim_manager *mgr) {
     bsim__job_unref(job);
   }
   mgr->store_dirty_len = 0;
+  mgr->store_pending = 0;
   return BSIM_S_OK;
 }
 
-void bsim__store_job_changed(bsim_job *job) {
-  bsim_manager *mgr = job->mgr;
-  if (mgr == NULL || !mgr->store_on || bsim__fsm_is_final(job->state)) {
-    return;
-  }
+/* Put the job on the list of jobs to save. */
+static void mark(bsim_manager *mgr, bsim_job *job) {
   if (!job->store_dirty) {
     if (mgr->store_dirty_len == mgr->store_dirty_cap) {
       uint32_t cap = mgr->store_dirty_cap ? mgr->store_dirty_cap * 2 : 64;
       bsim_job **grown = bsim__realloc(mgr->store_dirty, cap * sizeof *grown);
       if (grown == NULL) {
-        /* No room to wait: write it now instead. */
+        /* No room to wait: write it into the open transaction now. */
         (void)save_job(mgr, job);
-        if (!mgr->opts.store_group_commit) (void)bsim__store_flush(mgr);
+        mgr->store_pending = 1;
         return;
       }
       mgr->store_dirty = grown;
@@ -195,14 +198,32 @@ void bsim__store_job_changed(bsim_job *job) {
     job->store_dirty = 1;
     mgr->store_dirty[mgr->store_dirty_len++] = job;
   }
-  if (!mgr->opts.store_group_commit) (void)bsim__store_flush(mgr);
 }
 
-void bsim__store_job_removed(bsim_job *job) {
+void bsim__store_job_changed(bsim_job *job) {
+  bsim_manager *mgr = job->mgr;
+  if (mgr == NULL || !mgr->store_on || bsim__fsm_is_final(job->state)) {
+    return;
+  }
+  job->store_files = 1; /* progress, a new file, a property */
+  mark(mgr, job);
+}
+
+void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
   bsim_manager *mgr = job->mgr;
   if (mgr == NULL || !mgr->store_on) return;
-  bsim_hr hr = mgr->store_ops->delete_job(mgr->store, job->id_text);
-  if (BSIM_FAILED(hr)) trace_failure(mgr, hr);
+  /* Leaving or entering a transfer moves offsets (a stop keeps the bytes
+   * written so far, §13). */
+  if (bsim__fsm_is_active((int)from) || bsim__fsm_is_active(job->state)) {
+    job->store_files = 1;
+  }
+  if (bsim__fsm_is_final(job->state)) {
+    bsim_hr hr = mgr->store_ops->delete_job(mgr->store, job->id_text);
+    if (BSIM_FAILED(hr)) trace_failure(mgr, hr);
+    mgr->store_pending = 1;
+  } else {
+    mark(mgr, job);
+  }
   if (!mgr->opts.store_group_commit) (void)bsim__store_flush(mgr);
 }
 

@@ -54,6 +54,7 @@ struct bsim__store_job {
   uint64_t create_seq;
   uint32_t file_count;
   const struct bsim__store_file *files;
+  int files_changed; /* save: 0 keeps the stored file rows as they are */
 };
 
 /** Manager-wide position: where time and the trace stood at the commit. */

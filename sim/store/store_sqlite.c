@@ -26,6 +26,8 @@ struct sqlite_store {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   int in_tx;
+  struct bsim__store_meta written; /* what meta holds: unchanged keys are
+                                      not written again */
   char *path;
   char why[512];
 };
@@ -433,7 +435,8 @@ static bsim_hr sqlite_save_job(void *ctx, const struct bsim__store_job *rec) {
   }
   /* Files are only ever appended to a job: an upsert per file keeps the
    * rows without deleting first. */
-  for (uint32_t i = 0; rc == SQLITE_OK && i < rec->file_count; i++) {
+  for (uint32_t i = 0;
+       rc == SQLITE_OK && rec->files_changed && i < rec->file_count; i++) {
     rc = save_file(s, rec->id, i, &rec->files[i]);
   }
   return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "saving a job");
@@ -449,7 +452,9 @@ static bsim_hr sqlite_delete_job(void *ctx, const char *id) {
   return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "deleting a job");
 }
 
-static int save_meta(struct sqlite_store *s, const char *key, uint64_t v) {
+static int save_meta(struct sqlite_store *s, const char *key, uint64_t v,
+                     uint64_t old) {
+  if (s->written.present && v == old) return SQLITE_OK;
   sqlite3_stmt *st = s->st[ST_META];
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   bind_u64(st, 2, v);
@@ -459,20 +464,29 @@ static int save_meta(struct sqlite_store *s, const char *key, uint64_t v) {
 static bsim_hr sqlite_commit(void *ctx, const struct bsim__store_meta *meta) {
   struct sqlite_store *s = ctx;
   int rc = begin(s);
-  if (rc == SQLITE_OK) rc = save_meta(s, "now_ms", meta->now_ms);
+  const struct bsim__store_meta *w = &s->written;
+  if (rc == SQLITE_OK) rc = save_meta(s, "now_ms", meta->now_ms, w->now_ms);
   if (rc == SQLITE_OK) {
-    rc = save_meta(s, "wall_base_unix_ms", (uint64_t)meta->wall_base_unix_ms);
+    rc = save_meta(s, "wall_base_unix_ms", (uint64_t)meta->wall_base_unix_ms,
+                   (uint64_t)w->wall_base_unix_ms);
   }
-  if (rc == SQLITE_OK) rc = save_meta(s, "create_seq", meta->create_seq);
-  if (rc == SQLITE_OK) rc = save_meta(s, "trace_seq", meta->trace_seq);
+  if (rc == SQLITE_OK) {
+    rc = save_meta(s, "create_seq", meta->create_seq, w->create_seq);
+  }
+  if (rc == SQLITE_OK) {
+    rc = save_meta(s, "trace_seq", meta->trace_seq, w->trace_seq);
+  }
   if (rc == SQLITE_OK) rc = exec(s, "COMMIT");
   if (rc != SQLITE_OK) {
     bsim_hr hr = fail(s, rc, "committing");
     exec(s, "ROLLBACK");
     s->in_tx = 0;
+    s->written.present = 0; /* write every key next time */
     return hr;
   }
   s->in_tx = 0;
+  s->written = *meta;
+  s->written.present = 1;
   return BSIM_S_OK;
 }
 
