@@ -341,8 +341,10 @@ static void finish(struct runner *r) {
   if (r->report != NULL) bsim_renderer_finish(r->report);
   for (size_t i = 0; i < r->job_count; i++)
     bsim_job_unref(r->jobs[i].job);
-  free(r->jobs);
   if (r->mgr != NULL) bsim_manager_free(r->mgr);
+  /* The scripted callback tables go once no callback can run any more. */
+  bsim__scn_notify_free(r);
+  free(r->jobs);
   bsim_renderer_free(r->narration);
   bsim_renderer_free(r->timeline);
   bsim_renderer_free(r->report);

@@ -52,10 +52,14 @@ static void trace_copy(struct bsim__model *m, const char *what,
   bsim__tr_end(&tr);
 }
 
+/* Takes url (freed on every path that does not keep it). */
 static bsim_hr add_locked(struct bsim__model *m, const char *peer_host,
                           char *url) {
   struct bsim__model_host *peer = find_host(m, peer_host);
-  if (peer == NULL || !peer->opts.peer) return BSIM_E_NOT_FOUND;
+  if (peer == NULL || !peer->opts.peer) {
+    bsim__free(url);
+    return BSIM_E_NOT_FOUND;
+  }
   for (size_t i = 0; i < m->peer_count; i++) {
     struct bsim__model_peer_copy *c = &m->peers[i];
     if (c->peer == peer && strcmp(c->url, url) == 0) {
