@@ -15,5 +15,6 @@
 #include "bitsim/job.h"
 #include "bitsim/model.h"
 #include "bitsim/trace.h"
+#include "bitsim/serve.h"
 
 #endif /* BSIM_BITSIM_H */
