@@ -438,7 +438,8 @@ static bsim_hr start_daemon(bsim_serve *srv) {
   bsim_hr hr = listen_loopback(srv->opts.port, &fd, &srv->port);
   if (BSIM_FAILED(hr)) return hr;
   /* One thread per connection: a stalled or dripping body blocks only its
-   * own connection. The memory limit bounds request headers. */
+   * own connection. The memory limit bounds request headers; strict
+   * parsing refuses what HTTP/1.1 forbids (no Host, malformed lines). */
   srv->daemon = MHD_start_daemon(
       MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
           MHD_USE_THREAD_PER_CONNECTION,
@@ -446,7 +447,8 @@ static bsim_hr start_daemon(bsim_serve *srv) {
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opts.max_connections,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->opts.idle_timeout_s,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+      MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_COMPLETED,
+      on_completed, srv, MHD_OPTION_END);
   if (srv->daemon == NULL) {
     close(fd);
     return BSIM_E_FAIL;

@@ -58,6 +58,14 @@ static int step_into(int dir, const char *name, int create) {
     }
   }
   int saved = errno;
+  struct stat st;
+  /* O_DIRECTORY reports a symlink as "not a directory"; callers tell a
+   * symlink (refused) from a plain file in the way (not found). */
+  if (next < 0 && saved == ENOTDIR &&
+      fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISLNK(st.st_mode)) {
+    saved = ELOOP;
+  }
   close(dir);
   errno = saved;
   return next;
