@@ -42,6 +42,7 @@ struct bsim__curl {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;
+  uv_idle_t idle; /* curl's "0 ms": the next loop turn */
   uv_async_t async;
   struct bsim__curl_config config;
   bsim__curl_job_options_cb job_options_cb;
@@ -50,7 +51,6 @@ struct bsim__curl {
   /* What curl asked for, applied to libuv by bsim__curl_sync. */
   long timer_want_ms; /* -1: stopped */
   int timer_dirty;
-  int timer_running;
   struct bsim__curl_poller *dirty;   /* pollers whose uv state must change */
   struct bsim__curl_poller *pollers; /* every poller not yet closed */
   struct bsim__curl_cx *all;         /* every cx */

@@ -286,15 +286,23 @@ static void session_lost(struct bsim__curl_cx *cx, CURLcode code) {
   advance(cx);
 }
 
-/* The Ack of a fragment names the next byte the server wants. */
+/* The Ack of a fragment names the next byte the server wants. An Ack of a
+ * fragment before the last that lacks it is taken as "received": a server
+ * that lost the bytes says so with 416 on the next fragment, and the
+ * client resyncs there (reference §9.1). The last fragment's Ack must
+ * confirm the whole file, or Close-Session could discard the upload. */
 static int take_received(struct bsim__curl_cx *cx) {
   const struct bsim__curl_resp *r = &cx->resp;
-  if (!r->has_received || r->received > cx->up.size) {
+  uint64_t received = r->received;
+  uint64_t end = cx->up.frag_first + cx->up.frag_len;
+  if (!r->has_received && cx->resp.status != 416 && end < cx->up.size) {
+    received = end;
+  } else if (!r->has_received || r->received > cx->up.size) {
     cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
     return -1;
   }
-  if (r->received > cx->up.acked) cx->up.resyncs = 0;
-  cx->up.acked = r->received;
+  if (received > cx->up.acked) cx->up.resyncs = 0;
+  cx->up.acked = received;
   bsim__curl_owe(cx);
   return 0;
 }

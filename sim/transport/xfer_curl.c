@@ -6,8 +6,8 @@
  *   - the socket callback keeps one uv_poll_t per curl socket, found again
  *     through curl_multi_assign; pollers are freed in their uv_close
  *     callback, and only after curl said CURL_POLL_REMOVE;
- *   - the timer callback drives one uv_timer_t (-1 stops it; 0 fires on the
- *     next loop turn, never as a direct call);
+ *   - the timer callback drives one uv_timer_t (-1 stops it; 0 runs on the
+ *     next loop turn through a uv_idle_t, never as a direct call);
  *   - after every curl_multi_socket_action the finished transfers are
  *     drained with curl_multi_info_read.
  * Two rules are added for the engine:
@@ -160,6 +160,28 @@ static int on_timer_wish(CURLM *multi, long timeout_ms, void *userp) {
 }
 
 static void on_uv_timer(uv_timer_t *timer);
+static void on_idle(uv_idle_t *idle);
+
+/* curl's timeout as libuv timers: -1 stops the timer; 0 means "as soon as
+ * possible, but not from here": the idle handle runs on the next loop turn
+ * (libuv 1.44 would run a 0 ms timer restarted from its own callback again
+ * in the same pass, forever); a positive wish arms the timer against a
+ * fresh loop time, so that it does not fire before curl's deadline. */
+static void timer_apply(struct bsim__curl *ct) {
+  int kick = ct->deferred != NULL || ct->timer_want_ms == 0;
+  if (ct->timer_dirty) {
+    if (ct->timer_want_ms <= 0) {
+      uv_timer_stop(&ct->timer);
+    } else {
+      uv_update_time(ct->loop);
+      uv_timer_start(&ct->timer, on_uv_timer, (uint64_t)ct->timer_want_ms, 0);
+    }
+  }
+  if (kick && !uv_is_active((uv_handle_t *)&ct->idle)) {
+    uv_idle_start(&ct->idle, on_idle);
+  }
+  ct->timer_dirty = 0;
+}
 
 /* Apply what curl asked for to libuv. Loop thread, lock held. Closed
  * pollers go first: curl may have closed a socket and opened another with
@@ -182,20 +204,7 @@ void bsim__curl_sync(struct bsim__curl *ct) {
   }
   for (; keep != NULL; keep = keep->next_dirty)
     poller_apply(keep);
-  if (ct->deferred != NULL) {
-    /* Deferred completions run from the timer on the next turn. */
-    uv_timer_start(&ct->timer, on_uv_timer, 0, 0);
-    ct->timer_running = 1;
-  } else if (ct->timer_dirty) {
-    if (ct->timer_want_ms < 0) {
-      uv_timer_stop(&ct->timer);
-      ct->timer_running = 0;
-    } else {
-      uv_timer_start(&ct->timer, on_uv_timer, (uint64_t)ct->timer_want_ms, 0);
-      ct->timer_running = 1;
-    }
-  }
-  ct->timer_dirty = 0;
+  timer_apply(ct);
 }
 
 void bsim__curl_kick(struct bsim__curl *ct) {
@@ -406,17 +415,39 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   bsim__wake(mgr);
 }
 
+/* After a timeout ran, ask curl for its next deadline: curl calls the
+ * timer callback only when the deadline changes, and a libuv timer that
+ * fired a little early (ms granularity) would otherwise never be re-armed. */
+static void run_timeouts(struct bsim__curl *ct) {
+  socket_action(ct, CURL_SOCKET_TIMEOUT, 0);
+  long next_ms = -1;
+  if (curl_multi_timeout(ct->multi, &next_ms) == CURLM_OK) {
+    ct->timer_want_ms = next_ms;
+    ct->timer_dirty = 1;
+  }
+}
+
 static void on_uv_timer(uv_timer_t *timer) {
   struct bsim__curl *ct = timer->data;
   bsim_manager *mgr = ct->mgr;
   bsim__lock(mgr);
   note_loop_thread(ct);
-  ct->timer_running = 0;
-  /* The uv timer is one-shot; curl only calls the timer callback when its
-   * deadline changes, so its last wish is re-armed unless it says more. */
-  ct->timer_dirty = 1;
+  run_timeouts(ct);
+  after_action(ct);
+  bsim__unlock(mgr);
+  bsim__wake(mgr);
+}
+
+/* The next loop turn after curl asked for 0 or a completion was
+ * deferred. */
+static void on_idle(uv_idle_t *idle) {
+  struct bsim__curl *ct = idle->data;
+  bsim_manager *mgr = ct->mgr;
+  uv_idle_stop(idle);
+  bsim__lock(mgr);
+  note_loop_thread(ct);
   run_deferred(ct);
-  socket_action(ct, CURL_SOCKET_TIMEOUT, 0);
+  run_timeouts(ct);
   after_action(ct);
   bsim__unlock(mgr);
   bsim__wake(mgr);
@@ -558,7 +589,7 @@ static int ops_busy(void *ctx) {
   return ct->active > 0;
 }
 
-static void timer_closed(uv_handle_t *handle) {
+static void handle_closed(uv_handle_t *handle) {
   struct bsim__curl *ct = handle->data;
   ct->handles_open--;
   if (ct->handles_open == 0) bsim__free(ct);
@@ -584,8 +615,9 @@ static void ops_free(void *ctx) {
   while (ct->pollers != NULL)
     poller_close(ct->pollers);
   ct->dirty = NULL;
-  uv_close((uv_handle_t *)&ct->timer, timer_closed);
-  uv_close((uv_handle_t *)&ct->async, timer_closed);
+  uv_close((uv_handle_t *)&ct->timer, handle_closed);
+  uv_close((uv_handle_t *)&ct->idle, handle_closed);
+  uv_close((uv_handle_t *)&ct->async, handle_closed);
   curl_global_cleanup();
 }
 
@@ -684,10 +716,12 @@ static bsim_hr multi_init(struct bsim__curl *ct) {
 static void loop_init(struct bsim__curl *ct) {
   uv_timer_init(ct->loop, &ct->timer);
   ct->timer.data = ct;
+  uv_idle_init(ct->loop, &ct->idle);
+  ct->idle.data = ct;
   uv_async_init(ct->loop, &ct->async, on_async);
   ct->async.data = ct;
   uv_unref((uv_handle_t *)&ct->async);
-  ct->handles_open = 2;
+  ct->handles_open = 3;
 }
 
 bsim_hr bsim__xfer_curl_new(bsim_manager *mgr, struct bsim__transport *out) {
