@@ -15,6 +15,7 @@
 #include "bitsim/job.h"
 #include "bitsim/model.h"
 #include "bitsim/trace.h"
+#include "bitsim/notify.h"
 #include "bitsim/serve.h"
 
 #endif /* BSIM_BITSIM_H */

@@ -123,6 +123,13 @@ struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
 struct bsim__notify; /* per manager; opaque */
 bsim_hr bsim__notify_new(bsim_manager *mgr, struct bsim__notify **out);
 void bsim__notify_free(struct bsim__notify *notify);
+/** Apply the manager's notification options (notify_in_flight_per_user,
+ * renotify_interval_ms, delivery, delivery_threads, notify_cmdline_record):
+ * bsim_manager_new calls it right after bsim__notify_new; until then the
+ * defaults apply. THREADED starts the worker pool here. Returns S_OK,
+ * E_INVALIDARG (an option out of range), E_OUTOFMEMORY. */
+bsim_hr bsim__notify_configure(struct bsim__notify *notify,
+                               const struct bsim_manager_options *opts);
 struct bsim__notify *bsim__mgr_notify(bsim_manager *mgr);
 /** The job entered state `to` from `from` (called by the one setter). */
 void bsim__notify_state(bsim_job *job, enum bsim_job_state from,
@@ -219,6 +226,15 @@ void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
  * the transport cleans transport_data before calling this. */
 void bsim__xfer_done(struct bsim__xfer *xfer,
                      const struct bsim__xfer_result *result);
+
+/** Register a transport with the manager (sim/engine/manager.c): it is
+ * tried after the model transport and those registered before it, in
+ * order; the manager calls ops->free(ctx) when it is freed. Call with the
+ * lock held, or before the manager is shared with other threads. Returns
+ * S_OK, E_INVALIDARG (NULL or incomplete ops), E_OUTOFMEMORY (no room: at
+ * most 4 transports). */
+bsim_hr bsim__manager_add_transport(bsim_manager *mgr,
+                                    const struct bsim__transport *transport);
 
 /** The model transport (sim/transport/xfer_model.c). */
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);

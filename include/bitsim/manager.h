@@ -106,6 +106,18 @@ struct bsim_manager_options {
 
   /** Durable store path (SQLite, WAL); NULL keeps jobs in memory. */
   const char *store_path; /* NULL */
+
+  /* More behaviours the reference marks unconfirmed (§15), appended. */
+  /** Suspend of an ERROR or TRANSFERRED job: 0 = it becomes SUSPENDED (the
+   * literal reading of reference §4.3 note 4); 1 = S_OK and it stays. */
+  int suspend_keeps_stopped; /* 0 */
+  /** A higher-priority background job: 0 = preempts the running lower one
+   * at once; 1 = waits for the end of its time slice (§5, §15). */
+  int preempt_at_slice_end; /* 0 */
+  /** NoProgressTimeout expiry: 0 = the job's error stays the last
+   * transient error (GetError still says what failed); 1 = it becomes
+   * BG_E_NO_PROGRESS with context GENERAL_QUEUE_MANAGER. */
+  int no_progress_error_is_no_progress; /* 0 */
 };
 
 /** Fill opts with the defaults listed beside each field. */
@@ -175,6 +187,17 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_advance(bsim_manager *mgr,
  * run_until_idle. */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_run_until(bsim_manager *mgr,
                                                           uint64_t deadline_ms);
+
+/** Run until job is in one of the states of state_mask (bit 1 << state)
+ * or virtual time reaches deadline_ms, whichever comes first; time stops
+ * at the moment the job got there. Works as bsim_manager_run_until
+ * otherwise (every timer up to the deadline fires).
+ * Returns S_OK when the job reached a wanted state, S_FALSE when the
+ * deadline (or idleness) came first, E_INVALIDARG (NULL, a job of another
+ * manager, an empty or out-of-range mask), E_WAIT_TIMEOUT, E_BUSY. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_manager_run_until_job_state(bsim_manager *mgr, bsim_job *job,
+                                 uint32_t state_mask, uint64_t deadline_ms);
 
 /** Free memory returned by bitsim (strings, arrays). NULL is a no-op. */
 BSIM_EXTERN void bsim_free(void *p);
