@@ -42,6 +42,9 @@ bsim_hr bsim__curl_sink_flush(struct bsim__curl_cx *cx) {
   bsim_hr hr =
       bsim__fs_write_at(cx->ct->mgr, s->path, s->disk, s->buf, s->buf_len);
   if (BSIM_FAILED(hr)) {
+    /* A short write may have grown the file: cut it back, so that it holds
+     * exactly the bytes reported (what a resume starts from). */
+    (void)bsim__fs_truncate(cx->ct->mgr, s->path, s->disk);
     if (cx->local_hr == 0) cx->local_hr = hr;
     s->buf_len = 0;
     return hr;

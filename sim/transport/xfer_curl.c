@@ -558,26 +558,22 @@ static uint64_t ops_stop(void *ctx, struct bsim__xfer *xfer) {
   return safe;
 }
 
-uint64_t bsim__xfer_curl_cancel(struct bsim__transport *transport,
-                                struct bsim__xfer *xfer) {
+void bsim__xfer_curl_forget(struct bsim__transport *transport, bsim_job *job,
+                            uint32_t file_index, const char *remote_url) {
   BSIM_ASSERT(transport != NULL && transport->ops == &curl_ops);
   struct bsim__curl *ct = transport->ctx;
-  struct bsim__curl_cx *cx = xfer->transport_data;
-  char key[sizeof cx->key];
-  snprintf(key, sizeof key, "%s#%" PRIu32, bsim__job_id_text(xfer->job),
-           xfer->file_index);
-  struct bsim__curl_job_options opts;
-  bsim__curl_job_options_init(&opts);
-  if (ct->job_options_cb != NULL) {
-    ct->job_options_cb(xfer->job, &opts, ct->job_options_user);
-  }
-  uint64_t acked = cx != NULL ? ops_stop(ct, xfer) : xfer->offset;
-  if (xfer->type != BSIM_JOB_TYPE_DOWNLOAD) {
-    bsim__curl_upload_cancel(ct, key, xfer->remote_url, &opts);
+  char key[sizeof((struct bsim__curl_cx *)0)->key];
+  snprintf(key, sizeof key, "%s#%" PRIu32, bsim__job_id_text(job), file_index);
+  if (bsim__job_type(job) != BSIM_JOB_TYPE_DOWNLOAD && remote_url != NULL) {
+    struct bsim__curl_job_options opts;
+    bsim__curl_job_options_init(&opts);
+    if (ct->job_options_cb != NULL) {
+      ct->job_options_cb(job, &opts, ct->job_options_user);
+    }
+    bsim__curl_upload_cancel(ct, key, remote_url, &opts);
   }
   bsim__curl_slot_drop(ct, key);
   bsim__curl_kick(ct);
-  return acked;
 }
 
 /* The driver asks before it runs the loop, on the loop thread: apply what

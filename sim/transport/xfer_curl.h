@@ -99,11 +99,13 @@ bsim_hr bsim__xfer_curl_configure(struct bsim__transport *transport,
 void bsim__xfer_curl_set_job_options(struct bsim__transport *transport,
                                      bsim__curl_job_options_cb cb, void *user);
 
-/** Cancel an upload (reference §8, §9.1): stop the transfer like stop(),
- * then send Cancel-Session for its session, detached (re-sent on 5xx).
- * Returns the bytes the server had acknowledged. */
-uint64_t bsim__xfer_curl_cancel(struct bsim__transport *transport,
-                                struct bsim__xfer *xfer);
+/** The job is cancelled (reference §8): forget what the transport kept for
+ * its file index (the download validator, the upload session) and, for an
+ * upload whose session is open, send Cancel-Session, detached, re-sent on
+ * 5xx up to config.cancel_session_retries times (§9.1). Call after stop(),
+ * or when no transfer of the file is in flight (a suspended job). */
+void bsim__xfer_curl_forget(struct bsim__transport *transport, bsim_job *job,
+                            uint32_t file_index, const char *remote_url);
 
 /** Counters for tests and the benchmark. */
 struct bsim__curl_stats {
