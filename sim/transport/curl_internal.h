@@ -285,6 +285,7 @@ struct bsim__curl_slot {
   int uploaded; /* every byte acked: reply / Close-Session left */
   uint64_t local_size;
   int64_t local_mtime_ns;
+  uint64_t frag_max; /* 0, or the fragment size after a 413 */
 };
 
 /** Find the slot for key, creating it when create is nonzero. NULL when

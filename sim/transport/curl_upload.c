@@ -98,7 +98,7 @@ static bsim_hr post(struct bsim__curl_cx *cx, const char *url,
   curl_easy_setopt(e, CURLOPT_READDATA, cx);
   curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb);
   curl_easy_setopt(e, CURLOPT_SEEKDATA, cx);
-  /* A BITS_POST carries no form data and expects no 100-continue. */
+  curl_easy_setopt(e, CURLOPT_EXPECT_100_TIMEOUT_MS, 500L);
   return bsim__curl_submit(cx);
 }
 
@@ -167,11 +167,15 @@ static bsim_hr send_fragment(struct bsim__curl_cx *cx) {
   snprintf(session, sizeof session, "BITS-Session-Id: %s", cx->up.session_id);
   snprintf(name, sizeof name, "Content-Name: %s",
            base_name(cx->xfer->local_path));
+  /* Expect: 100-continue lets a server refuse a fragment (413, a lost
+   * session) before its body is sent; otherwise it may answer and close
+   * while curl still sends, and curl reports the broken send instead. */
+  const char *expect = len > 0 ? "Expect: 100-continue" : "Expect:";
   const char *extra[] = {"BITS-Packet-Type: Fragment",
                          session,
                          range,
                          "Content-Type:",
-                         "Expect:",
+                         expect,
                          NULL,
                          NULL};
   if (first == 0) extra[5] = name;
@@ -324,8 +328,13 @@ static void fragment_done(struct bsim__curl_cx *cx, CURLcode code) {
     advance(cx);
     return;
   }
-  if (code == CURLE_OK && r->status == 413 && cx->up.frag_max > 1024) {
+  /* 413 may come before the body is sent, and curl then reports the
+   * broken send too: the status decides. The smaller size is kept for the
+   * file's later transfers. */
+  if (r->status == 413 && cx->up.frag_max > 1024) {
     cx->up.frag_max /= 2;
+    struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+    if (slot != NULL) slot->frag_max = cx->up.frag_max;
     advance(cx);
     return;
   }
@@ -424,6 +433,9 @@ static int resume_point(struct bsim__curl_cx *cx, struct bsim__curl_slot *s) {
   }
   s->local_size = cx->up.size;
   s->local_mtime_ns = cx->up.mtime_ns;
+  if (s->frag_max != 0 && s->frag_max < cx->up.frag_max) {
+    cx->up.frag_max = s->frag_max;
+  }
   if (s->session_id == NULL) {
     cx->up.step = BSIM__UP_CREATE;
     return 0;
