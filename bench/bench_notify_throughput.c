@@ -41,6 +41,7 @@
 #include <uv.h>
 
 #include "bitsim.h"
+#include "internal.h"
 
 #define MAX_REPS 15
 #define HIST_SUB 64 /* sub-buckets per power of two: ~1.6% precision */
@@ -168,6 +169,10 @@ static bsim_manager *make_manager(const struct cfg *c) {
   o.max_jobs_per_machine = c->users * c->jobs_per_user;
   bsim_manager *mgr = NULL;
   check(bsim_manager_new(&o, &mgr), "manager_new");
+  /* Apply the notification options again (idempotent), in case the
+   * manager does not pass them on yet; off_driver_thread in the output
+   * shows which mode really ran. */
+  check(bsim__notify_configure(bsim__mgr_notify(mgr), &o), "configure");
   for (uint32_t u = 0; u < c->users; u++) {
     char name[32];
     snprintf(name, sizeof(name), "user%u", u);

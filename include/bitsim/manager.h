@@ -168,7 +168,11 @@ BSIM_EXTERN uint64_t bsim_manager_now_ms(bsim_manager *mgr);
 
 /** Run until nothing is left to do. AUTO: time jumps from deadline to
  * deadline. MANUAL: runs what is runnable now and returns. REAL: waits in
- * real time for timers and I/O. step_max bounds the number of steps (0 =
+ * real time for timers and I/O. The JobInactivityTimeout sweep does not
+ * count as something to do (it would otherwise make every call jump 90
+ * days and cancel every job); advance and run_until fire it. While real
+ * I/O or a callback on a worker thread is in flight, time flows at the
+ * real rate instead of jumping. step_max bounds the number of steps (0 =
  * a default of 100,000,000).
  * Returns S_OK when idle, E_WAIT_TIMEOUT when step_max was reached (a
  * liveness failure), E_BUSY from a callback or a second driver.
@@ -183,7 +187,9 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_advance(bsim_manager *mgr,
                                                         uint64_t ms);
 
 /** Run until virtual time deadline_ms, or until idle if that comes first
- * (time then stays where idleness was reached). Returns as
+ * (time then stays where idleness was reached). Every timer due by then
+ * fires, the inactivity sweep included. "Idle" here means no timer at all
+ * and nothing in flight; MANUAL always reaches the deadline. Returns as
  * run_until_idle. */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_run_until(bsim_manager *mgr,
                                                           uint64_t deadline_ms);

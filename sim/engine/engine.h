@@ -85,7 +85,7 @@ struct bsim_job {
   uint32_t file_cap;
   uint32_t cur_file; /* the file being (or next to be) transferred */
 
-  struct bsim__file *files;
+  struct bsim__file *files; /* &file0 while the job has at most one file */
   char *display_name;
   char *description; /* NULL = "" */
   char *proxy_list;
@@ -119,6 +119,9 @@ struct bsim_job {
   uint64_t create_seq;
   bsim_guid id;
   char id_text[BSIM_GUID_STRING_LEN];
+  /* Most jobs hold one file: its record lives here, saving an
+   * allocation per job. */
+  struct bsim__file file0;
 };
 
 /* ---- the manager -------------------------------------------------------- */
@@ -168,6 +171,9 @@ struct bsim_manager {
   int sched_dirty;
   int network_up;
 
+  struct bsim__xfer_rec *xfer_pool; /* recycled transfer records */
+  uint32_t xfer_pooled;
+
   struct bsim__transport transports[BSIM__MAX_TRANSPORTS];
   uint32_t transport_count;
 
@@ -198,6 +204,8 @@ bsim_job *bsim__index_find(bsim_manager *mgr, const bsim_guid *id);
 /* ---- guid.c ------------------------------------------------------------- */
 void bsim__guid_generate(struct bsim__prng *prng, bsim_guid *out);
 uint64_t bsim__guid_hash(const bsim_guid *id);
+/** Write v as 8 upper-case hex digits at out; returns out + 8. */
+char *bsim__hex8(char *out, uint32_t v);
 
 /* ---- job.c / job_life.c ------------------------------------------------- */
 /** Moved time or data: the inactivity clock starts again (reference §4.4)
@@ -217,6 +225,13 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
 /** Record an error on the job (GetError). */
 void bsim__job_set_error(bsim_job *job, bsim_hr hr, enum bsim_error_context ctx,
                          int32_t file_index, int http_status);
+/** Take the lock of the job's manager (none for a detached job); returns
+ * the manager or NULL. */
+bsim_manager *bsim__job_lock(bsim_job *job);
+/** Trace the API call with its result and release the lock taken by
+ * bsim__job_lock. Returns hr. */
+bsim_hr bsim__job_unlock(bsim_manager *mgr, const char *call,
+                         const bsim_job *job, bsim_hr hr);
 /** Trace an API call: {"ev":"api","call":name,"hr":...}. */
 void bsim__trace_api(bsim_manager *mgr, const char *call, const bsim_job *job,
                      bsim_hr hr);
@@ -226,6 +241,8 @@ uint32_t bsim__job_first_pending(const bsim_job *job);
 void bsim__job_rearm(bsim_job *job);
 
 /* ---- scheduler.c -------------------------------------------------------- */
+/** Free the pool of transfer records (manager teardown). */
+void bsim__xfer_pool_free(bsim_manager *mgr);
 /** One pass: start what may start. Returns nonzero if it did something. */
 int bsim__sched_pass(bsim_manager *mgr);
 void bsim__runq_push(bsim_manager *mgr, bsim_job *job, int at_front);
@@ -272,6 +289,10 @@ bsim_hr bsim__fs_check_parent(bsim_manager *mgr, const char *path);
 bsim_hr bsim__fs_hr_from_errno(int err);
 
 /* ---- util --------------------------------------------------------------- */
+/** bsim__tr_begin, with the "tracing is off" test inlined: the lifecycle
+ * benchmark runs with tracing off and pays no call per trace point. */
+#define BSIM__TR_BEGIN(tr, mgr, ev, job)                                       \
+  ((mgr)->trace != NULL && bsim__tr_begin((tr), (mgr), (ev), (job)))
 /** Number of code points in s, or -1 if s is not valid UTF-8. */
 int64_t bsim__utf8_chars(const char *s);
 

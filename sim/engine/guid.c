@@ -6,7 +6,6 @@
  * manager's seeded PRNG, so one seed gives the same ids, hence the same
  * trace (design.md "Seeds").
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -31,14 +30,39 @@ uint64_t bsim__guid_hash(const bsim_guid *id) {
   return bsim__mix64(hi ^ bsim__mix64(lo));
 }
 
+/* Upper-case hex of v, n digits, at out. No printf: this runs once per
+ * CreateJob and the lifecycle benchmark counts it. */
+static char *put_hex(char *out, uint64_t v, int n) {
+  static const char digits[] = "0123456789ABCDEF";
+  for (int i = n - 1; i >= 0; i--) {
+    out[i] = digits[v & 0xfu];
+    v >>= 4;
+  }
+  return out + n;
+}
+
 char *bsim_guid_format(const bsim_guid *id, char *buf) {
   if (id == NULL || buf == NULL) return buf;
-  snprintf(buf, BSIM_GUID_STRING_LEN,
-           "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-           (unsigned)id->data1, (unsigned)id->data2, (unsigned)id->data3,
-           id->data4[0], id->data4[1], id->data4[2], id->data4[3], id->data4[4],
-           id->data4[5], id->data4[6], id->data4[7]);
+  char *p = buf;
+  *p++ = '{';
+  p = put_hex(p, id->data1, 8);
+  *p++ = '-';
+  p = put_hex(p, id->data2, 4);
+  *p++ = '-';
+  p = put_hex(p, id->data3, 4);
+  *p++ = '-';
+  p = put_hex(p, id->data4[0], 2);
+  p = put_hex(p, id->data4[1], 2);
+  *p++ = '-';
+  for (int i = 2; i < 8; i++)
+    p = put_hex(p, id->data4[i], 2);
+  *p++ = '}';
+  *p = '\0';
   return buf;
+}
+
+char *bsim__hex8(char *out, uint32_t v) {
+  return put_hex(out, v, 8);
 }
 
 static int hex_value(char c) {
@@ -87,6 +111,11 @@ int64_t bsim__utf8_chars(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   int64_t chars = 0;
   while (*p != 0) {
+    if (*p < 0x80) { /* ASCII: the common case, one byte at a time */
+      p++;
+      chars++;
+      continue;
+    }
     unsigned c = *p;
     int len;
     uint32_t cp;

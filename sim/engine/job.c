@@ -23,20 +23,20 @@
 void bsim__trace_api(bsim_manager *mgr, const char *call, const bsim_job *job,
                      bsim_hr hr) {
   struct bsim__tr tr;
-  if (mgr == NULL || !bsim__tr_begin(&tr, mgr, "api", job)) return;
+  if (mgr == NULL || !BSIM__TR_BEGIN(&tr, mgr, "api", job)) return;
   bsim__tr_str(&tr, "call", call);
   bsim__tr_hr(&tr, "hr", hr);
   bsim__tr_end(&tr);
 }
 
-static bsim_manager *job_lock(bsim_job *job) {
+bsim_manager *bsim__job_lock(bsim_job *job) {
   bsim_manager *mgr = job->mgr;
   if (mgr != NULL) bsim__lock(mgr);
   return mgr;
 }
 
-static bsim_hr job_unlock(bsim_manager *mgr, const char *call,
-                          const bsim_job *job, bsim_hr hr) {
+bsim_hr bsim__job_unlock(bsim_manager *mgr, const char *call,
+                         const bsim_job *job, bsim_hr hr) {
   if (mgr != NULL) {
     bsim__trace_api(mgr, call, job, hr);
     bsim__unlock(mgr);
@@ -105,10 +105,15 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
                          size_t cap) {
   const struct bsim__file *f = &job->files[index];
   const char *slash = strrchr(f->local, '/');
-  int dir_len = (int)(slash - f->local);
-  int n = snprintf(buf, cap, "%.*s/BIT%08X.tmp", dir_len, f->local,
-                   (unsigned)f->temp_id);
-  BSIM_ASSERT(n > 0 && (size_t)n < cap);
+  size_t dir_len = (size_t)(slash - f->local);
+  /* dir + "/BIT" + 8 hex + ".tmp" + NUL; formatted by hand (once per
+   * transfer). */
+  BSIM_ASSERT(dir_len + 17 <= cap);
+  memcpy(buf, f->local, dir_len);
+  char *p = buf + dir_len;
+  memcpy(p, "/BIT", 4);
+  p = bsim__hex8(p + 4, f->temp_id);
+  memcpy(p, ".tmp", 5);
 }
 
 /* ---- the job's one timer ------------------------------------------------ */
@@ -124,7 +129,7 @@ static uint64_t noprog_deadline(const bsim_job *job) {
 
 static void trace_timer(bsim_job *job, const char *which) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, "timer", job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, "timer", job)) return;
   bsim__tr_str(&tr, "timer", which);
   bsim__tr_end(&tr);
 }
@@ -259,10 +264,11 @@ static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
   struct bsim__user *user = bsim__user_find(mgr, user_name);
   bsim_hr hr = check_create(mgr, user, display_name, type);
   if (BSIM_FAILED(hr)) return hr;
-  /* Room for the job in the index and for its timer in the heap (plus
-   * slack for the transports' timers), so nothing later can fail. */
+  /* Room for the job in the index and for two timers per job in the heap
+   * (its own and the dispatcher's per-job retry) plus slack for the
+   * transports' timers, so arming a timer later cannot fail. */
   if (BSIM_FAILED(bsim__index_reserve(mgr, mgr->jobs + 1)) ||
-      BSIM_FAILED(bsim__timer_reserve(mgr, mgr->jobs + HEAP_SLACK))) {
+      BSIM_FAILED(bsim__timer_reserve(mgr, 2 * (mgr->jobs + 1) + HEAP_SLACK))) {
     return BSIM_E_OUTOFMEMORY;
   }
   bsim_job *job = bsim__calloc(1, sizeof *job);
@@ -406,7 +412,7 @@ void bsim_job_ref(bsim_job *job) {
 
 void bsim_job_unref(bsim_job *job) {
   if (job == NULL) return;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim__job_unref(job);
   if (mgr != NULL) bsim__unlock(mgr);
 }
@@ -455,7 +461,7 @@ void bsim__job_destroy(bsim_job *job) {
   for (uint32_t i = 0; i < job->file_count; i++) {
     bsim__free(job->files[i].remote);
   }
-  bsim__free(job->files);
+  if (job->files != &job->file0) bsim__free(job->files);
   bsim__free(job->display_name);
   bsim__free(job->description);
   bsim__free(job->proxy_list);
@@ -497,24 +503,24 @@ struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job) {
 
 #define GETTER_BEGIN(job, out)                                                 \
   if ((job) == NULL || (out) == NULL) return BSIM_E_INVALIDARG;                \
-  bsim_manager *mgr = job_lock(job)
+  bsim_manager *mgr = bsim__job_lock(job)
 
 bsim_hr bsim_job_get_id(bsim_job *job, bsim_guid *out) {
   GETTER_BEGIN(job, out);
   *out = job->id;
-  return job_unlock(mgr, "get_id", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_id", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_type(bsim_job *job, enum bsim_job_type *out) {
   GETTER_BEGIN(job, out);
   *out = (enum bsim_job_type)job->type;
-  return job_unlock(mgr, "get_type", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_type", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_state(bsim_job *job, enum bsim_job_state *out) {
   GETTER_BEGIN(job, out);
   *out = (enum bsim_job_state)job->state;
-  return job_unlock(mgr, "get_state", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_state", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_progress(bsim_job *job, struct bsim_job_progress *out) {
@@ -534,7 +540,7 @@ bsim_hr bsim_job_get_progress(bsim_job *job, struct bsim_job_progress *out) {
     out->bytes_transferred += f->bytes_done;
     if (f->transferred) out->files_transferred++;
   }
-  return job_unlock(mgr, "get_progress", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_progress", job, BSIM_S_OK);
 }
 
 /* FILETIME: 100 ns ticks since 1601-01-01 (reference §2.12). */
@@ -548,7 +554,7 @@ bsim_hr bsim_job_get_times(bsim_job *job, struct bsim_job_times *out) {
   out->creation_filetime = filetime_of(job->created_unix_ms);
   out->modification_filetime = filetime_of(job->modified_unix_ms);
   out->transfer_completion_filetime = filetime_of(job->completed_unix_ms);
-  return job_unlock(mgr, "get_times", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_times", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_error(bsim_job *job, struct bsim_job_error *out) {
@@ -561,13 +567,13 @@ bsim_hr bsim_job_get_error(bsim_job *job, struct bsim_job_error *out) {
     BSIM_ASSERT(job->has_error);
     *out = job->error;
   }
-  return job_unlock(mgr, "get_error", job, hr);
+  return bsim__job_unlock(mgr, "get_error", job, hr);
 }
 
 bsim_hr bsim_job_get_error_count(bsim_job *job, uint32_t *out) {
   GETTER_BEGIN(job, out);
   *out = job->error_count;
-  return job_unlock(mgr, "get_error_count", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_error_count", job, BSIM_S_OK);
 }
 
 static bsim_hr copy_out(const char *s, char **out) {
@@ -577,50 +583,51 @@ static bsim_hr copy_out(const char *s, char **out) {
 
 bsim_hr bsim_job_get_owner(bsim_job *job, char **out) {
   GETTER_BEGIN(job, out);
-  return job_unlock(mgr, "get_owner", job, copy_out(job->owner->name, out));
+  return bsim__job_unlock(mgr, "get_owner", job,
+                          copy_out(job->owner->name, out));
 }
 
 bsim_hr bsim_job_get_display_name(bsim_job *job, char **out) {
   GETTER_BEGIN(job, out);
-  return job_unlock(mgr, "get_display_name", job,
-                    copy_out(job->display_name, out));
+  return bsim__job_unlock(mgr, "get_display_name", job,
+                          copy_out(job->display_name, out));
 }
 
 bsim_hr bsim_job_get_description(bsim_job *job, char **out) {
   GETTER_BEGIN(job, out);
-  return job_unlock(mgr, "get_description", job,
-                    copy_out(job->description, out));
+  return bsim__job_unlock(mgr, "get_description", job,
+                          copy_out(job->description, out));
 }
 
 bsim_hr bsim_job_get_priority(bsim_job *job, enum bsim_job_priority *out) {
   GETTER_BEGIN(job, out);
   *out = (enum bsim_job_priority)job->priority;
-  return job_unlock(mgr, "get_priority", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_priority", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_notify_flags(bsim_job *job, uint32_t *out) {
   GETTER_BEGIN(job, out);
   *out = job->notify_flags;
-  return job_unlock(mgr, "get_notify_flags", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_notify_flags", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_minimum_retry_delay(bsim_job *job, uint32_t *seconds_out) {
   GETTER_BEGIN(job, seconds_out);
   *seconds_out = job->min_retry_delay_s;
-  return job_unlock(mgr, "get_minimum_retry_delay", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_minimum_retry_delay", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_no_progress_timeout(bsim_job *job, uint32_t *seconds_out) {
   GETTER_BEGIN(job, seconds_out);
   *seconds_out = job->no_progress_timeout_s;
-  return job_unlock(mgr, "get_no_progress_timeout", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_no_progress_timeout", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_maximum_download_time(bsim_job *job,
                                            uint32_t *seconds_out) {
   GETTER_BEGIN(job, seconds_out);
   *seconds_out = job->max_download_time_s;
-  return job_unlock(mgr, "get_maximum_download_time", job, BSIM_S_OK);
+  return bsim__job_unlock(mgr, "get_maximum_download_time", job, BSIM_S_OK);
 }
 
 bsim_hr bsim_job_get_proxy_settings(bsim_job *job,
@@ -631,7 +638,7 @@ bsim_hr bsim_job_get_proxy_settings(bsim_job *job,
       bypass_list_out == NULL) {
     return BSIM_E_INVALIDARG;
   }
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = BSIM_S_OK;
   char *proxy = NULL;
   char *bypass = NULL;
@@ -646,7 +653,7 @@ bsim_hr bsim_job_get_proxy_settings(bsim_job *job,
     *proxy_list_out = proxy;
     *bypass_list_out = bypass;
   }
-  return job_unlock(mgr, "get_proxy_settings", job, hr);
+  return bsim__job_unlock(mgr, "get_proxy_settings", job, hr);
 }
 
 /* ---- setters (reference §1.4; final states: BG_E_INVALID_STATE) --------- */
@@ -663,7 +670,7 @@ static bsim_hr set_string(bsim_job *job, char **field, const char *value,
   if (job == NULL || value == NULL) return BSIM_E_INVALIDARG;
   int64_t chars = bsim__utf8_chars(value);
   if (chars < 0) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_SET_PROPERTY);
   char *copy = NULL;
   if (BSIM_SUCCEEDED(hr) && chars > max_chars) hr = BSIM_E_STRING_TOO_LONG;
@@ -675,7 +682,7 @@ static bsim_hr set_string(bsim_job *job, char **field, const char *value,
     *field = copy;
     property_changed(job);
   }
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_job_set_display_name(bsim_job *job, const char *name) {
@@ -707,7 +714,7 @@ static void priority_changed(bsim_job *job, enum bsim_job_priority old) {
 
 bsim_hr bsim_job_set_priority(bsim_job *job, enum bsim_job_priority priority) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_SET_PROPERTY);
   /* Reference §1.4: a value outside the enum is E_NOTIMPL. */
   if (BSIM_SUCCEEDED(hr) && (unsigned)priority >= BSIM_JOB_PRIORITY_COUNT) {
@@ -719,12 +726,12 @@ bsim_hr bsim_job_set_priority(bsim_job *job, enum bsim_job_priority priority) {
     priority_changed(job, old);
   }
   if (BSIM_SUCCEEDED(hr)) property_changed(job);
-  return job_unlock(mgr, "set_priority", job, hr);
+  return bsim__job_unlock(mgr, "set_priority", job, hr);
 }
 
 bsim_hr bsim_job_set_notify_flags(bsim_job *job, uint32_t flags) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_SET_PROPERTY);
   if (BSIM_SUCCEEDED(hr) && (flags & ~BSIM_NOTIFY_ALL_FLAGS) != 0) {
     hr = BSIM_E_NOTIMPL; /* reference §2.6: unknown bits */
@@ -733,7 +740,7 @@ bsim_hr bsim_job_set_notify_flags(bsim_job *job, uint32_t flags) {
     job->notify_flags = flags;
     property_changed(job);
   }
-  return job_unlock(mgr, "set_notify_flags", job, hr);
+  return bsim__job_unlock(mgr, "set_notify_flags", job, hr);
 }
 
 /* The timing properties re-arm the job's timer, so a change made while the
@@ -741,14 +748,14 @@ bsim_hr bsim_job_set_notify_flags(bsim_job *job, uint32_t flags) {
 static bsim_hr set_seconds(bsim_job *job, uint32_t *field, uint32_t value,
                            const char *call) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_SET_PROPERTY);
   if (BSIM_SUCCEEDED(hr)) {
     *field = value;
     bsim__job_rearm(job);
     property_changed(job);
   }
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_job_set_minimum_retry_delay(bsim_job *job, uint32_t seconds) {
@@ -790,7 +797,7 @@ bsim_hr bsim_job_set_proxy_settings(bsim_job *job, enum bsim_proxy_usage usage,
                                     const char *proxy_list,
                                     const char *bypass_list) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_SET_PROPERTY);
   if (BSIM_SUCCEEDED(hr)) hr = check_proxy(usage, proxy_list, bypass_list);
   char *p = NULL;
@@ -809,7 +816,7 @@ bsim_hr bsim_job_set_proxy_settings(bsim_job *job, enum bsim_proxy_usage usage,
     job->proxy_usage = (uint8_t)usage;
     property_changed(job);
   }
-  return job_unlock(mgr, "set_proxy_settings", job, hr);
+  return bsim__job_unlock(mgr, "set_proxy_settings", job, hr);
 }
 
 static void owner_changed(bsim_job *job, struct bsim__user *to) {
@@ -830,7 +837,7 @@ static void owner_changed(bsim_job *job, struct bsim__user *to) {
 
 bsim_hr bsim_job_take_ownership(bsim_job *job, const char *user) {
   if (job == NULL || user == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = check_event(job, BSIM__EV_TAKE_OWNERSHIP);
   struct bsim__user *u = NULL;
   if (BSIM_SUCCEEDED(hr)) {
@@ -840,5 +847,5 @@ bsim_hr bsim_job_take_ownership(bsim_job *job, const char *user) {
   }
   if (BSIM_SUCCEEDED(hr) && u != job->owner) owner_changed(job, u);
   if (BSIM_SUCCEEDED(hr)) property_changed(job);
-  return job_unlock(mgr, "take_ownership", job, hr);
+  return bsim__job_unlock(mgr, "take_ownership", job, hr);
 }

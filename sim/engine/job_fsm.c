@@ -260,7 +260,7 @@ static const char *base_name(const char *path) {
 static void trace_state(bsim_job *job, int from, int to,
                         enum bsim__fsm_event ev, const char *file, int line) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, "state", job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, "state", job)) return;
   bsim__tr_str(&tr, "from", state_names[from]);
   bsim__tr_str(&tr, "to", state_names[to]);
   bsim__tr_str(&tr, "why", event_names[ev]);

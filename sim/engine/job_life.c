@@ -22,21 +22,6 @@
  * engine still bounds every collection (style B.8). */
 #define HARD_MAX_FILES_PER_JOB 1000000u
 
-static bsim_manager *job_lock(bsim_job *job) {
-  bsim_manager *mgr = job->mgr;
-  if (mgr != NULL) bsim__lock(mgr);
-  return mgr;
-}
-
-static bsim_hr job_unlock(bsim_manager *mgr, const char *call,
-                          const bsim_job *job, bsim_hr hr) {
-  if (mgr != NULL) {
-    bsim__trace_api(mgr, call, job, hr);
-    bsim__unlock(mgr);
-  }
-  return hr;
-}
-
 /* The state check: detached jobs and illegal events (reference §4.3). */
 static int legal(const bsim_job *job, enum bsim__fsm_event ev, int *to) {
   if (job->mgr == NULL) return 0;
@@ -118,13 +103,18 @@ static bsim_hr check_add(bsim_job *job, uint32_t count,
 static bsim_hr append_files(bsim_job *job, uint32_t count,
                             const struct bsim_file_info *files) {
   uint32_t need = job->file_count + count;
-  if (need > job->file_cap) {
-    uint32_t cap = job->file_cap == 0 ? 1 : job->file_cap;
+  if (need == 1 && job->file_cap == 0) {
+    job->files = &job->file0; /* the inline record */
+    job->file_cap = 1;
+  } else if (need > job->file_cap) {
+    uint32_t cap = job->file_cap < 2 ? 2 : job->file_cap;
     while (cap < need)
       cap *= 2;
-    struct bsim__file *grown =
-        bsim__realloc(job->files, (size_t)cap * sizeof *grown);
+    int inline_rec = job->files == &job->file0;
+    struct bsim__file *grown = bsim__realloc(inline_rec ? NULL : job->files,
+                                             (size_t)cap * sizeof *grown);
     if (grown == NULL) return BSIM_E_OUTOFMEMORY;
+    if (inline_rec && job->file_count == 1) grown[0] = job->file0;
     job->files = grown;
     job->file_cap = cap;
   }
@@ -159,7 +149,7 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
                          const struct bsim_file_info *files, const char *call) {
   bsim_hr hr = check_files(job, count, files);
   if (BSIM_FAILED(hr)) return hr;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   hr = job->mgr == NULL ? BSIM_E_INVALID_STATE : check_add(job, count, files);
   if (BSIM_SUCCEEDED(hr)) hr = append_files(job, count, files);
   if (BSIM_SUCCEEDED(hr)) {
@@ -169,7 +159,7 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
     bsim__job_touch(job);
     bsim__notify_modified(job);
   }
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_job_add_file(bsim_job *job, const char *remote_name,
@@ -189,7 +179,7 @@ bsim_hr bsim_job_add_file_set(bsim_job *job, uint32_t count,
 
 uint32_t bsim_job_file_count(bsim_job *job) {
   if (job == NULL) return 0;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   uint32_t n = job->file_count;
   if (mgr != NULL) bsim__unlock(mgr);
   return n;
@@ -199,7 +189,7 @@ static bsim_hr file_string(bsim_job *job, uint32_t index, char **out, int which,
                            const char *call) {
   if (job == NULL || out == NULL) return BSIM_E_INVALIDARG;
   *out = NULL;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = BSIM_S_OK;
   if (index >= job->file_count) {
     hr = BSIM_E_INVALIDARG;
@@ -212,7 +202,7 @@ static bsim_hr file_string(bsim_job *job, uint32_t index, char **out, int which,
     *out = bsim__strdup(which == 0 ? f->remote : f->local);
   }
   if (BSIM_SUCCEEDED(hr) && *out == NULL) hr = BSIM_E_OUTOFMEMORY;
-  return job_unlock(mgr, call, job, hr);
+  return bsim__job_unlock(mgr, call, job, hr);
 }
 
 bsim_hr bsim_file_get_remote_name(bsim_job *job, uint32_t index, char **out) {
@@ -231,7 +221,7 @@ bsim_hr bsim_file_get_temporary_name(bsim_job *job, uint32_t index,
 bsim_hr bsim_file_get_progress(bsim_job *job, uint32_t index,
                                struct bsim_file_progress *out) {
   if (job == NULL || out == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
+  bsim_manager *mgr = bsim__job_lock(job);
   bsim_hr hr = BSIM_S_OK;
   if (index >= job->file_count) {
     hr = BSIM_E_INVALIDARG;
@@ -244,7 +234,7 @@ bsim_hr bsim_file_get_progress(bsim_job *job, uint32_t index,
     out->completed =
         job->type == BSIM_JOB_TYPE_DOWNLOAD ? f->completed : f->transferred;
   }
-  return job_unlock(mgr, "file_get_progress", job, hr);
+  return bsim__job_unlock(mgr, "file_get_progress", job, hr);
 }
 
 /* ---- Resume and Suspend (reference §4.2, §4.3) -------------------------- */
@@ -276,8 +266,8 @@ static bsim_hr resume_locked(bsim_job *job) {
 
 bsim_hr bsim_job_resume(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "resume", job, resume_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "resume", job, resume_locked(job));
 }
 
 static bsim_hr suspend_locked(bsim_job *job) {
@@ -296,8 +286,8 @@ static bsim_hr suspend_locked(bsim_job *job) {
 
 bsim_hr bsim_job_suspend(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "suspend", job, suspend_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "suspend", job, suspend_locked(job));
 }
 
 /* ---- Cancel and Complete (reference §8) --------------------------------- */
@@ -305,7 +295,7 @@ bsim_hr bsim_job_suspend(bsim_job *job) {
 static void trace_file_op(bsim_job *job, const char *op, uint32_t index,
                           bsim_hr hr) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, "file", job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, "file", job)) return;
   bsim__tr_str(&tr, "op", op);
   bsim__tr_u64(&tr, "file", index);
   bsim__tr_hr(&tr, "hr", hr);
@@ -343,8 +333,8 @@ static bsim_hr cancel_locked(bsim_job *job) {
 
 bsim_hr bsim_job_cancel(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "cancel", job, cancel_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "cancel", job, cancel_locked(job));
 }
 
 /* Rename every finished file not yet in place. On the first failure stop
@@ -353,6 +343,11 @@ static bsim_hr rename_finished(bsim_job *job) {
   for (uint32_t i = 0; i < job->file_count; i++) {
     struct bsim__file *f = &job->files[i];
     if (!f->transferred || f->completed) continue;
+    if (bsim__fs_virtual(job->mgr)) {
+      trace_file_op(job, "rename", i, BSIM_S_OK);
+      f->completed = 1;
+      continue;
+    }
     char path[BSIM_MAX_PATH_CHARS * 4 + 32];
     bsim__job_temp_path(job, i, path, sizeof path);
     if (!f->temp_made) {
@@ -400,6 +395,6 @@ static bsim_hr complete_locked(bsim_job *job) {
 
 bsim_hr bsim_job_complete(bsim_job *job) {
   if (job == NULL) return BSIM_E_INVALIDARG;
-  bsim_manager *mgr = job_lock(job);
-  return job_unlock(mgr, "complete", job, complete_locked(job));
+  bsim_manager *mgr = bsim__job_lock(job);
+  return bsim__job_unlock(mgr, "complete", job, complete_locked(job));
 }

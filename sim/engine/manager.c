@@ -114,6 +114,7 @@ static void free_parts(bsim_manager *mgr) {
     bsim__notify_free(notify);
   }
   bsim__timers_free(mgr);
+  bsim__xfer_pool_free(mgr);
   bsim__loop_free(mgr->loop);
   bsim__trace_free(mgr->trace);
   bsim__free(mgr->index);
@@ -153,7 +154,7 @@ bsim_hr bsim_manager_new(const struct bsim_manager_options *opts,
     return hr;
   }
   struct bsim__tr tr;
-  if (bsim__tr_begin(&tr, mgr, "manager", NULL)) {
+  if (BSIM__TR_BEGIN(&tr, mgr, "manager", NULL)) {
     bsim__tr_str(&tr, "op", "new");
     bsim__tr_u64(&tr, "seed", mgr->seed);
     bsim__tr_end(&tr);
@@ -286,7 +287,7 @@ void bsim__user_release(struct bsim__user *user) {
 static void trace_user(bsim_manager *mgr, const char *op, const char *name,
                        bsim_hr hr) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, mgr, "user", NULL)) return;
+  if (!BSIM__TR_BEGIN(&tr, mgr, "user", NULL)) return;
   bsim__tr_str(&tr, "op", op);
   bsim__tr_str(&tr, "user", name);
   bsim__tr_hr(&tr, "hr", hr);
@@ -351,7 +352,7 @@ bsim_hr bsim_manager_set_network(bsim_manager *mgr, int connected) {
   bsim__lock(mgr);
   connected = connected != 0;
   struct bsim__tr tr;
-  if (bsim__tr_begin(&tr, mgr, "network", NULL)) {
+  if (BSIM__TR_BEGIN(&tr, mgr, "network", NULL)) {
     bsim__tr_str(&tr, "op", connected ? "up" : "down");
     bsim__tr_end(&tr);
   }
@@ -387,7 +388,7 @@ static void scavenge(bsim_manager *mgr, bsim_job *job) {
   bsim__fsm_fire(job, BSIM__EV_INACTIVITY_EXPIRED);
   int failed = bsim__job_delete_temps(job);
   struct bsim__tr tr;
-  if (bsim__tr_begin(&tr, mgr, "scavenged", job)) {
+  if (BSIM__TR_BEGIN(&tr, mgr, "scavenged", job)) {
     bsim__tr_u64(&tr, "delete_failed", failed != 0);
     bsim__tr_end(&tr);
   }

@@ -55,10 +55,6 @@ static int transports_busy(bsim_manager *mgr) {
   return 0;
 }
 
-static int in_flight(bsim_manager *mgr) {
-  return transports_busy(mgr) || bsim__notify_in_flight(mgr);
-}
-
 static int refd_timers(bsim_manager *mgr) {
   return mgr->heap_len > (bsim__timer_armed(&mgr->inactivity) ? 1u : 0u);
 }
@@ -84,7 +80,7 @@ static int work_step(bsim_manager *mgr, const struct drive *d) {
 
 static void trace_jump(bsim_manager *mgr, uint64_t to_ms) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, mgr, "clock", NULL)) return;
+  if (!BSIM__TR_BEGIN(&tr, mgr, "clock", NULL)) return;
   bsim__tr_u64(&tr, "jump_to_ms", to_ms);
   bsim__tr_end(&tr);
 }
@@ -96,12 +92,12 @@ static void jump(bsim_manager *mgr, uint64_t to_ms) {
 }
 
 /* Wait on the libuv loop (lock released) until the next deadline, the
- * target, an event or a wake. */
+ * target, an event or a wake; time then follows the real clock. */
 static void wait_loop(bsim_manager *mgr, uint64_t wait_until_ms) {
-  uint64_t wait_ms = wait_until_ms == UINT64_MAX
-                         ? UINT64_MAX
-                         : bsim__clock_real_wait_ms(&mgr->clock, wait_until_ms);
-  if (mgr->opts.clock_mode == BSIM_CLOCK_MANUAL) wait_ms = 0;
+  uint64_t wait_ms = UINT64_MAX;
+  if (wait_until_ms != UINT64_MAX) {
+    wait_ms = bsim__clock_real_wait_ms(&mgr->clock, wait_until_ms);
+  }
   mgr->driver_waiting = 1;
   bsim__unlock(mgr);
   bsim__loop_run_once(mgr->loop, wait_ms);
@@ -116,13 +112,25 @@ static int idle_step(bsim_manager *mgr, const struct drive *d, int *flowing) {
   uint64_t next_ms = next != NULL ? next->deadline_ms : UINT64_MAX;
   uint64_t target = d->kind == DRIVE_IDLE ? UINT64_MAX : d->until_ms;
   int real = mgr->opts.clock_mode == BSIM_CLOCK_REAL;
-  int busy = in_flight(mgr);
+  int busy = transports_busy(mgr) || bsim__notify_in_flight(mgr);
   if (real || busy) {
     if (!busy && d->kind == DRIVE_IDLE && !refd_timers(mgr)) return 0;
     if (!busy && d->kind != DRIVE_IDLE && next == NULL && !d->reach_target) {
       return 0;
     }
     if (mgr->clock.now_ms >= target) return 0;
+    if (!real && d->kind == DRIVE_IDLE &&
+        mgr->opts.clock_mode == BSIM_CLOCK_MANUAL) {
+      /* MANUAL run_until_idle: look at the loop once, never wait. */
+      bsim__unlock(mgr);
+      bsim__loop_run_once(mgr->loop, 0);
+      bsim__lock(mgr);
+      return 0;
+    }
+    /* While real I/O (libcurl keeps its own clock) or a callback on a
+     * worker thread is in flight, time flows at the real rate (scaled in
+     * REAL mode) instead of jumping: work that is not blocked, such as
+     * another user's transfer, goes on meanwhile. */
     if (!*flowing) bsim__clock_rebase(&mgr->clock);
     *flowing = 1;
     wait_loop(mgr, next_ms < target ? next_ms : target);

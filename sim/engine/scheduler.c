@@ -89,7 +89,7 @@ void bsim__starts_remove(bsim_manager *mgr, bsim_job *job) {
 static void trace_xfer(bsim_job *job, const char *ev, uint32_t index,
                        const char *key, uint64_t value) {
   struct bsim__tr tr;
-  if (!bsim__tr_begin(&tr, job->mgr, ev, job)) return;
+  if (!BSIM__TR_BEGIN(&tr, job->mgr, ev, job)) return;
   bsim__tr_u64(&tr, "file", index);
   if (key != NULL) bsim__tr_u64(&tr, key, value);
   bsim__tr_end(&tr);
@@ -104,15 +104,60 @@ const struct bsim__transport *bsim__transport_for(bsim_manager *mgr,
   return NULL;
 }
 
-/* The xfer record and its temporary path share one allocation. */
+/* A transfer record and its temporary path share one allocation. Records
+ * whose path fits POOL_PATH bytes are recycled through a small pool (a
+ * lifecycle then allocates no transfer record); longer ones are
+ * allocated to size. */
+#define POOL_PATH 200u
+#define POOL_MAX 64u
+
+struct bsim__xfer_rec {
+  struct bsim__xfer xfer; /* first: the record is found from the xfer */
+  struct bsim__xfer_rec *next;
+  size_t path_cap;
+  char path[];
+};
+
+static struct bsim__xfer_rec *rec_get(bsim_manager *mgr, size_t len) {
+  struct bsim__xfer_rec *rec = mgr->xfer_pool;
+  if (len <= POOL_PATH && rec != NULL) {
+    mgr->xfer_pool = rec->next;
+    mgr->xfer_pooled--;
+    return rec;
+  }
+  size_t cap = len <= POOL_PATH ? POOL_PATH : len;
+  rec = bsim__malloc(sizeof *rec + cap);
+  if (rec != NULL) rec->path_cap = cap;
+  return rec;
+}
+
+static void rec_put(bsim_manager *mgr, struct bsim__xfer_rec *rec) {
+  if (rec->path_cap != POOL_PATH || mgr->xfer_pooled >= POOL_MAX) {
+    bsim__free(rec);
+    return;
+  }
+  rec->next = mgr->xfer_pool;
+  mgr->xfer_pool = rec;
+  mgr->xfer_pooled++;
+}
+
+void bsim__xfer_pool_free(bsim_manager *mgr) {
+  while (mgr->xfer_pool != NULL) {
+    struct bsim__xfer_rec *rec = mgr->xfer_pool;
+    mgr->xfer_pool = rec->next;
+    bsim__free(rec);
+  }
+  mgr->xfer_pooled = 0;
+}
+
 static struct bsim__xfer *xfer_new(bsim_job *job, uint32_t index) {
   char path[BSIM_MAX_PATH_CHARS * 4 + 32];
   bsim__job_temp_path(job, index, path, sizeof path);
   size_t len = strlen(path) + 1;
-  struct bsim__xfer *xfer = bsim__malloc(sizeof *xfer + len);
-  if (xfer == NULL) return NULL;
-  char *temp = (char *)(xfer + 1);
-  memcpy(temp, path, len);
+  struct bsim__xfer_rec *rec = rec_get(job->mgr, len);
+  if (rec == NULL) return NULL;
+  memcpy(rec->path, path, len);
+  struct bsim__xfer *xfer = &rec->xfer;
   const struct bsim__file *f = &job->files[index];
   memset(xfer, 0, sizeof *xfer);
   xfer->mgr = job->mgr;
@@ -120,7 +165,7 @@ static struct bsim__xfer *xfer_new(bsim_job *job, uint32_t index) {
   xfer->file_index = index;
   xfer->type = (enum bsim_job_type)job->type;
   xfer->remote_url = f->remote;
-  xfer->temp_path = temp;
+  xfer->temp_path = rec->path;
   xfer->local_path = f->local;
   xfer->offset = f->bytes_done;
   xfer->fs_virtual = bsim__fs_virtual(job->mgr);
@@ -130,7 +175,7 @@ static struct bsim__xfer *xfer_new(bsim_job *job, uint32_t index) {
 static void xfer_release(bsim_job *job, struct bsim__xfer *xfer) {
   BSIM_ASSERT(job->xfer == xfer);
   job->xfer = NULL;
-  bsim__free(xfer);
+  rec_put(job->mgr, (struct bsim__xfer_rec *)xfer);
   bsim__job_unref(job); /* the transfer's reference; never the last */
 }
 
@@ -178,7 +223,8 @@ static void start_file(bsim_job *job) {
                      BSIM_ERROR_CONTEXT_GENERAL_TRANSPORT, (int32_t)index, 0);
     return;
   }
-  if (job->type == BSIM_JOB_TYPE_DOWNLOAD && !f->temp_made) {
+  if (job->type == BSIM_JOB_TYPE_DOWNLOAD && !f->temp_made &&
+      !bsim__fs_virtual(mgr)) {
     char path[BSIM_MAX_PATH_CHARS * 4 + 32];
     bsim__job_temp_path(job, index, path, sizeof path);
     bsim_hr hr = bsim__fs_create(mgr, path);
@@ -377,7 +423,7 @@ void bsim__sched_slice_cb(bsim_manager *mgr, struct bsim__timer *timer) {
   bsim_job *cand = best_background(mgr);
   if (cand != NULL && cand->priority <= bg->priority) {
     struct bsim__tr tr;
-    if (bsim__tr_begin(&tr, mgr, "timer", bg)) {
+    if (BSIM__TR_BEGIN(&tr, mgr, "timer", bg)) {
       bsim__tr_str(&tr, "timer", "slice");
       bsim__tr_end(&tr);
     }
@@ -452,7 +498,7 @@ void bsim__xfer_done(struct bsim__xfer *xfer,
   bsim__job_ref(job);
   xfer_release(job, xfer);
   struct bsim__tr tr;
-  if (bsim__tr_begin(&tr, job->mgr, "xfer_done", job)) {
+  if (BSIM__TR_BEGIN(&tr, job->mgr, "xfer_done", job)) {
     bsim__tr_u64(&tr, "file", index);
     bsim__tr_u64(&tr, "outcome", (uint64_t)result->outcome);
     bsim__tr_hr(&tr, "hr", result->hr);

@@ -684,6 +684,7 @@ bsim_hr bsim__notify_configure(struct bsim__notify *n,
 /* Detach a job's state at manager teardown: the job object may outlive the
  * manager, and then has no notifications. */
 static void detach(struct bsim__notify *n, struct bsim__job_notify *jn) {
+  fifo_remove(n, jn);
   bsim__timer_stop(n->mgr, &jn->retry_timer);
   bsim__notify_cmdline_clear(jn);
   bsim__notify_reg_release(n, jn->reg);
@@ -694,14 +695,24 @@ static void detach(struct bsim__notify *n, struct bsim__job_notify *jn) {
 
 void bsim__notify_free(struct bsim__notify *n) {
   if (n == NULL) return;
-  bsim__notify_pool_free(n->pool); /* joins the workers */
-  BSIM_ASSERT(n->in_flight == 0);
+  BSIM_ASSERT(n->in_flight == 0); /* the manager refuses to die before */
   while (n->all_head != NULL) {
     struct bsim__job_notify *jn = n->all_head;
     n->all_head = jn->all_next;
     detach(n, jn);
   }
-  bsim__notify_run_finalizers(bsim__notify_take_dead(n));
+  struct bsim__notify_reg *dead = bsim__notify_take_dead(n);
+  if (n->pool != NULL || dead != NULL) {
+    /* bsim_manager_free holds the engine lock. Release it: a kicked worker
+     * may be waiting for it (it finds nothing to do) while the workers
+     * stop, and finalizers never run with the lock held. */
+    bsim__unlock(n->mgr);
+    bsim__notify_pool_free(n->pool);
+    bsim__notify_run_finalizers(dead);
+    bsim__lock(n->mgr);
+    n->pool = NULL;
+    bsim__notify_run_finalizers(bsim__notify_take_dead(n));
+  }
   for (size_t i = 0; i < n->user_cap; i++) {
     if (n->user_slots[i] == NULL) continue;
     bsim__free(n->user_slots[i]->name);

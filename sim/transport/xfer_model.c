@@ -462,7 +462,8 @@ static int answer(struct bsim__model_xfer *x, uint64_t now_ms) {
     trace_fault(x, "connect_fail", UINT64_MAX, 0);
     return fail_remote(x, WINHTTP_CANNOT_CONNECT);
   }
-  x->file = bsim__model_file_find(m, url);
+  /* Found at start, or published since. */
+  if (x->file == NULL) x->file = bsim__model_file_find(m, url);
   if (x->file == NULL) {
     return finish(x, BSIM__XFER_FATAL, bsim_hr_from_http(404),
                   BSIM_ERROR_CONTEXT_REMOTE_FILE, 404);
@@ -555,23 +556,33 @@ void bsim__model_host_changed(struct bsim__model *m,
 
 /* ---- the transport ops -------------------------------------------------- */
 
-static int model_claims(void *ctx, const char *url) {
+/* The host serving url: that of its published file (one lookup, the
+ * common case), else the host named in the URL (the file may be published
+ * later, or never: a 404). */
+static struct bsim__model_host *host_for(struct bsim__model *m, const char *url,
+                                         struct bsim__model_file **file_out) {
+  struct bsim__model_file *file = bsim__model_file_find(m, url);
+  if (file_out != NULL) *file_out = file;
+  if (file != NULL) return file->host;
   size_t len;
-  const char *host = url != NULL ? bsim__model_url_host(url, &len) : NULL;
-  return host != NULL && bsim__model_host_find(ctx, host, len) != NULL;
+  const char *name = bsim__model_url_host(url, &len);
+  return name != NULL ? bsim__model_host_find(m, name, len) : NULL;
+}
+
+static int model_claims(void *ctx, const char *url) {
+  return url != NULL && host_for(ctx, url, NULL) != NULL;
 }
 
 static bsim_hr model_start(void *ctx, struct bsim__xfer *xfer) {
   struct bsim__model *m = ctx;
-  size_t len;
-  const char *name = bsim__model_url_host(xfer->remote_url, &len);
-  struct bsim__model_host *host =
-      name != NULL ? bsim__model_host_find(m, name, len) : NULL;
+  struct bsim__model_file *file;
+  struct bsim__model_host *host = host_for(m, xfer->remote_url, &file);
   if (host == NULL) return BSIM_E_INVALIDARG;
   struct bsim__model_xfer *x = record_get(m);
   if (x == NULL) return BSIM_E_OUTOFMEMORY;
   x->xfer = xfer;
   x->host = host;
+  x->file = file;
   x->phase = PHASE_CONNECT;
   x->req_ms = bsim__now_ms(m->mgr);
   x->written = xfer->offset;

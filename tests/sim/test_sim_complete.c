@@ -85,6 +85,11 @@ static void test_sim_complete_renames(void **state) {
   bsim_job *job = fx_job_files(mgr, "alice", dir, urls);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED, DAY_MS);
+  /* §2.12: TransferCompletionTime is the moment of TRANSFERRED. */
+  struct bsim_job_times times;
+  assert_int_equal(bsim_job_get_times(job, &times), BSIM_S_OK);
+  assert_true(times.transfer_completion_filetime ==
+              times.creation_filetime + bsim_manager_now_ms(mgr) * 10000);
   char *t0 = temp_name(job, 0), *t1 = temp_name(job, 1);
   char *l0 = local_name(job, 0), *l1 = local_name(job, 1);
   /* §1.9: until Complete the bytes sit under the temporary names. */

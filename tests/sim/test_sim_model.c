@@ -17,6 +17,7 @@
 
 #include "bitsim.h"
 #include "bsim_test.h"
+#include "util/alloc.h"
 
 #define FILETIME_UNIX_EPOCH_MS UINT64_C(11644473600000)
 
@@ -399,6 +400,78 @@ static void test_sim_model_rejects_bad_input(void **state) {
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 }
 
+/* ---- out of memory ------------------------------------------------------
+ * Each call is made with the Nth allocation failing, N = 1, 2, ... until it
+ * succeeds: every failure returns E_OUTOFMEMORY and changes nothing (the
+ * sanitizer build shows that nothing leaks). */
+
+static void test_sim_model_out_of_memory(void **state) {
+  (void)state;
+  bsim_manager *mgr = new_manager(BSIM_FS_VIRTUAL);
+  struct bsim_model_file_stats st;
+  char host[32];
+  char url[64];
+  for (int round = 0; round < 40; round++) {
+    snprintf(host, sizeof host, "oom%d.test", round);
+    snprintf(url, sizeof url, "http://%s/f", host);
+    bsim_hr hr = BSIM_E_OUTOFMEMORY;
+    for (uint64_t n = 1; hr == BSIM_E_OUTOFMEMORY; n++) {
+      bsim__alloc_fail_after(n);
+      hr = bsim_model_host_add(mgr, host, NULL);
+      bsim__alloc_fail_reset();
+      if (hr == BSIM_E_OUTOFMEMORY) {
+        /* No trace of the host. */
+        assert_int_equal(bsim_model_file_add(mgr, url, 1), BSIM_E_NOT_FOUND);
+      }
+    }
+    assert_int_equal(hr, BSIM_S_OK);
+    hr = BSIM_E_OUTOFMEMORY;
+    for (uint64_t n = 1; hr == BSIM_E_OUTOFMEMORY; n++) {
+      bsim__alloc_fail_after(n);
+      hr = bsim_model_file_add(mgr, url, 100);
+      bsim__alloc_fail_reset();
+      if (hr == BSIM_E_OUTOFMEMORY) {
+        assert_int_equal(bsim_model_file_stats(mgr, url, &st),
+                         BSIM_E_NOT_FOUND);
+      }
+    }
+    assert_int_equal(hr, BSIM_S_OK);
+    hr = BSIM_E_OUTOFMEMORY;
+    for (uint64_t n = 1; hr == BSIM_E_OUTOFMEMORY; n++) {
+      bsim__alloc_fail_after(n);
+      hr = bsim_model_host_outage(mgr, host, 1000 * (uint64_t)round, 10);
+      bsim__alloc_fail_reset();
+    }
+    assert_int_equal(hr, BSIM_S_OK);
+    struct bsim_fault f;
+    bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, url);
+    f.http_status = 404;
+    hr = BSIM_E_OUTOFMEMORY;
+    for (uint64_t n = 1; hr == BSIM_E_OUTOFMEMORY; n++) {
+      bsim__alloc_fail_after(n);
+      hr = bsim_fault_add(mgr, &f);
+      bsim__alloc_fail_reset();
+    }
+    assert_int_equal(hr, BSIM_S_OK);
+  }
+  /* Exactly one 404 fault per URL went in: the first download of the last
+   * URL fails, the second succeeds. */
+  bsim_job *job = new_job(mgr, url, "/v/oom");
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_int_equal(bsim_manager_run_until_job_state(
+                       mgr, job, 1u << BSIM_JOB_STATE_ERROR, UINT64_C(1) << 40),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_int_equal(
+      bsim_manager_run_until_job_state(
+          mgr, job, 1u << BSIM_JOB_STATE_TRANSFERRED, UINT64_C(1) << 40),
+      BSIM_S_OK);
+  assert_int_equal(bsim_model_file_stats(mgr, url, &st), BSIM_S_OK);
+  assert_int_equal(st.faults, 1);
+  bsim_job_unref(job);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sim_model_latency_and_bandwidth),
@@ -408,6 +481,7 @@ int main(void) {
       cmocka_unit_test(test_sim_model_republish_changes_content),
       cmocka_unit_test(test_sim_model_3gib_over_outages),
       cmocka_unit_test(test_sim_model_rejects_bad_input),
+      cmocka_unit_test(test_sim_model_out_of_memory),
   };
   return cmocka_run_group_tests_name("sim_model", tests, NULL, NULL);
 }

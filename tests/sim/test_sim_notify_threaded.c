@@ -361,11 +361,44 @@ static void test_threaded_finalizer_error_cmdline(void **state) {
   assert_int_equal(atomic_load(&finalized), 1);
 }
 
+static bsim_hr count_mod(bsim_job *job, void *user) {
+  (void)job;
+  atomic_fetch_add((_Atomic int *)user, 1);
+  return BSIM_S_OK;
+}
+
+/* bsim_manager_free right after a busy run: kicked workers may still be
+ * waiting for the engine lock that bsim_manager_free holds; teardown must
+ * let them finish instead of deadlocking on the join. */
+static void test_threaded_teardown_after_burst(void **state) {
+  (void)state;
+  static _Atomic int calls;
+  struct bsim_notify_ops ops_mod = {.job_modification = count_mod};
+  for (int round = 0; round < 100; round++) {
+    atomic_store(&calls, 0);
+    gate_init();
+    g.mgr = mgr_new();
+    bsim_job *jobs[16];
+    for (int i = 0; i < 16; i++) {
+      jobs[i] = job_add(g.mgr, i % 2 ? "alice" : "bob", URL("b"));
+      assert_int_equal(bsim_job_set_notify(jobs[i], &ops_mod, (void *)&calls),
+                       BSIM_S_OK);
+      assert_int_equal(bsim_job_set_notify_flags(jobs[i], 0x8), BSIM_S_OK);
+    }
+    assert_int_equal(bsim_manager_run_until_idle(g.mgr, 0), BSIM_S_OK);
+    assert_int_equal(atomic_load(&calls), 16);
+    for (int i = 0; i < 16; i++)
+      bsim_job_unref(jobs[i]);
+    assert_int_equal(bsim_manager_free(g.mgr), BSIM_S_OK);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_four_per_user_threaded),
       cmocka_unit_test(test_retry_threaded),
       cmocka_unit_test(test_threaded_finalizer_error_cmdline),
+      cmocka_unit_test(test_threaded_teardown_after_burst),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,45 @@ static void test_clock_wake_from_other_thread(void **state) {
   fx_free(mgr);
 }
 
+struct driver_arg {
+  bsim_manager *mgr;
+  bsim_job *job;
+  bsim_hr hr;
+};
+
+static void *drive_thread(void *arg) {
+  struct driver_arg *a = arg;
+  a->hr = bsim_manager_run_until_job_state(a->mgr, a->job,
+                                           1u << BSIM_JOB_STATE_CANCELLED,
+                                           bsim_manager_now_ms(a->mgr) + 60000);
+  return NULL;
+}
+
+/* Two drivers at once: the second gets E_BUSY (manager.h). */
+static void test_clock_second_driver_is_busy(void **state) {
+  (void)state;
+  bsim_manager *mgr = fx_manager(BSIM_CLOCK_REAL, BSIM_FS_VIRTUAL);
+  bsim_job *job = fx_job(mgr, "alice", NULL, NULL);
+  struct driver_arg a = {mgr, job, BSIM_E_FAIL};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, drive_thread, &a), 0);
+  /* Until the other thread drives, this thread's own run is idle at once
+   * (nothing but the inactivity sweep is pending). */
+  uint64_t real0 = bsim__clock_real_ns();
+  bsim_hr hr = BSIM_S_OK;
+  while (hr == BSIM_S_OK &&
+         bsim__clock_real_ns() - real0 < UINT64_C(20000000000)) {
+    hr = bsim_manager_run_until_idle(mgr, 0);
+  }
+  assert_int_equal(hr, BSIM_E_BUSY);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_E_BUSY);
+  assert_int_equal(bsim_job_cancel(job), BSIM_S_OK); /* ends the wait */
+  pthread_join(t, NULL);
+  assert_int_equal(a.hr, BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_clock_virtual_basics),
@@ -239,6 +278,7 @@ int main(void) {
       cmocka_unit_test(test_clock_driving_from_callback_is_busy),
       cmocka_unit_test(test_clock_real_mode_scaled),
       cmocka_unit_test(test_clock_wake_from_other_thread),
+      cmocka_unit_test(test_clock_second_driver_is_busy),
   };
   return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "bsim_test.h"
 #include "internal.h"
 #include "util/alloc.h"
+#include "bitsim/notify.h"
 #include "bsim_engine_fixture.h"
 
 #define URL_OK "http://fast.test/f"
@@ -882,7 +883,17 @@ static void test_job_api_take_ownership(void **state) {
   assert_int_equal(bsim_job_take_ownership(job, "mallory"),
                    BSIM_E_ACCESSDENIED);
   assert_int_equal(bsim_job_take_ownership(job, NULL), BSIM_E_INVALIDARG);
+  const char *argv[] = {"/bin/true", "done", NULL};
+  assert_int_equal(bsim_job_set_notify_cmdline(job, "/bin/true", argv),
+                   BSIM_S_OK);
   assert_int_equal(bsim_job_take_ownership(job, "admin"), BSIM_S_OK);
+  /* §6, §12: the notify command line is stripped. */
+  char *program = (char *)1;
+  char **args = NULL;
+  assert_int_equal(bsim_job_get_notify_cmdline(job, &program, &args),
+                   BSIM_S_OK);
+  assert_null(program);
+  assert_null(args);
   char *owner = NULL;
   assert_int_equal(bsim_job_get_owner(job, &owner), BSIM_S_OK);
   assert_string_equal(owner, "admin");
