@@ -224,7 +224,9 @@ BSIM_EXTERN void bsim_serve_fault_clear(bsim_serve *srv);
 
 /** Counters for requests to exactly `path` (as requested, e.g. "/a.bin" or
  * "/peer/a.bin"), or for all requests when path is NULL. A path never
- * requested gives zeros. Returns S_OK or E_POINTER. */
+ * requested gives zeros. Paths are counted one by one for the first 16,384
+ * distinct paths shorter than BSIM_SERVE_FAULT_PATH_MAX; the totals count
+ * every request. Returns S_OK or E_POINTER. */
 BSIM_EXTERN bsim_hr bsim_serve_stats_get(bsim_serve *srv, const char *path,
                                          struct bsim_serve_stats *out);
 

@@ -9,8 +9,9 @@
  * close the connection; nothing a client sends can make the server allocate
  * without limit or touch a file outside its directories (serve_fs.c).
  *
- * The server is the real world: it reads the monotonic clock (libuv's
- * uv_hrtime) for its waits and session timeouts, never the engine's clock.
+ * The server is the real world: its waits and session timeouts follow the
+ * real monotonic clock (bsim__clock_real_ns, from the clock seam), never a
+ * manager's virtual clock.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -26,10 +27,11 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "clock/clock.h"
 #include "server/serve_internal.h"
 
 #define PARTIAL_DIR ".bitsim-partial"
-#define ENTRIES_MAX 65536u
+#define ENTRIES_MAX 16384u
 #define BUCKETS 4096u
 #define NON_BITS_BODY_MAX 65536u
 #define BODY_BLOCK 65536u
@@ -48,22 +50,27 @@ void bsim_serve_options_init(struct bsim_serve_options *opts) {
   opts->stall_max_ms = 30000;
 }
 
-uint64_t bsim__serve_mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15u;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
-  return x ^ (x >> 31);
+const char *bsim__serve_parse_u64(const char *s, uint64_t *out) {
+  if (*s < '0' || *s > '9') return NULL;
+  uint64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    unsigned d = (unsigned)(*s - '0');
+    if (v > (UINT64_MAX - d) / 10) return NULL;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return s;
 }
 
 uint64_t bsim__serve_now_ms(bsim_serve *srv) {
   if (srv->opts.clock_ms != NULL)
     return srv->opts.clock_ms(srv->opts.clock_user);
-  return uv_hrtime() / 1000000u;
+  return bsim__clock_real_ns() / 1000000u;
 }
 
 int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
   if (ms > srv->opts.stall_max_ms) ms = srv->opts.stall_max_ms;
-  uint64_t deadline_ns = uv_hrtime() + (uint64_t)ms * 1000000u;
+  uint64_t deadline_ns = bsim__clock_real_ns() + (uint64_t)ms * 1000000u;
   int result = 0;
   uv_mutex_lock(&srv->lock);
   for (;;) {
@@ -71,7 +78,7 @@ int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
       result = -1;
       break;
     }
-    uint64_t now_ns = uv_hrtime();
+    uint64_t now_ns = bsim__clock_real_ns();
     if (now_ns >= deadline_ns) break;
     /* Spurious wake-ups and the stop broadcast both land here. */
     (void)uv_cond_timedwait(&srv->wake, &srv->lock, deadline_ns - now_ns);
@@ -82,23 +89,21 @@ int bsim__serve_wait(bsim_serve *srv, uint32_t ms) {
 
 /* ---- per-path counters --------------------------------------------------- */
 
-static uint64_t hash_path(const char *s) {
-  uint64_t h = 1469598103934665603u; /* FNV-1a */
-  for (; *s != '\0'; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  return h;
-}
-
-/* Find or add the entry of path (lock held). NULL when the table is full:
- * the request then counts in the totals only. */
+/* Find or add the entry of path (lock held). NULL when the table is full or
+ * the path longer than any fault could name: the request then counts in the
+ * totals only. Both bounds keep a client inventing paths from growing the
+ * table past about 18 MiB. */
 static struct serve_entry *entry_get(bsim_serve *srv, const char *path,
                                      int create) {
-  size_t b = (size_t)(hash_path(path) % srv->bucket_count);
+  size_t b = (size_t)(bsim__hash_str(0, path) % srv->bucket_count);
   for (struct serve_entry *e = srv->buckets[b]; e != NULL; e = e->next) {
     if (strcmp(e->path, path) == 0) return e;
   }
-  if (!create || srv->entry_count >= ENTRIES_MAX) return NULL;
   size_t len = strlen(path);
+  if (!create || srv->entry_count >= ENTRIES_MAX ||
+      len >= BSIM_SERVE_FAULT_PATH_MAX) {
+    return NULL;
+  }
   struct serve_entry *e = bsim__calloc(1, sizeof *e + len + 1);
   if (e == NULL) return NULL;
   memcpy(e->path, path, len + 1);
@@ -401,7 +406,8 @@ static bsim_hr copy_options(bsim_serve *srv,
   }
   srv->opts.reply_body = srv->reply_body;
   srv->opts.reply_path = srv->reply_path;
-  srv->id_state = o->seed != 0 ? o->seed : uv_hrtime() ^ (uintptr_t)srv;
+  srv->id_state =
+      o->seed != 0 ? o->seed : bsim__clock_real_ns() ^ (uintptr_t)srv;
   srv->bucket_count = BUCKETS;
   srv->buckets = bsim__calloc(BUCKETS, sizeof *srv->buckets);
   return srv->buckets == NULL ? BSIM_E_OUTOFMEMORY : BSIM_S_OK;

@@ -185,17 +185,12 @@ static int fail(struct parse_state *st, const char *what, const char *s,
   return -1;
 }
 
-/* A decimal number filling exactly [s, s + len). */
+/* A decimal number filling exactly [s, s + len); the byte at s + len is a
+ * separator or the end of the text, never a digit. */
 static int number(const char *s, size_t len, uint64_t max, uint64_t *out) {
-  if (len == 0 || len > 20) return -1;
   uint64_t v = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    unsigned d = (unsigned)(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return -1;
-    v = v * 10 + d;
-  }
-  if (v > max) return -1;
+  const char *end = bsim__serve_parse_u64(s, &v);
+  if (end != s + len || v > max) return -1;
   *out = v;
   return 0;
 }

@@ -45,19 +45,6 @@ struct body {
   struct serve_plan plan;
 };
 
-/* Digits only, no sign, no overflow. Returns the end of the number or NULL. */
-static const char *parse_u64(const char *s, uint64_t *out) {
-  if (*s < '0' || *s > '9') return NULL;
-  uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9'; s++) {
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return NULL;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return s;
-}
-
 static const char *skip_spaces(const char *s) {
   while (*s == ' ' || *s == '\t')
     s++;
@@ -68,7 +55,7 @@ static const char *skip_spaces(const char *s) {
 static enum range_result parse_suffix(const char *s, uint64_t size,
                                       uint64_t *first, uint64_t *last) {
   uint64_t n = 0;
-  s = parse_u64(s, &n);
+  s = bsim__serve_parse_u64(s, &n);
   if (s == NULL || *skip_spaces(s) != '\0') return RANGE_WHOLE;
   if (n == 0 || size == 0) return RANGE_UNSAT;
   *first = n >= size ? 0 : size - n;
@@ -88,11 +75,11 @@ static enum range_result parse_range(const char *h, uint64_t size,
   if (*h == '-') return parse_suffix(h + 1, size, first, last);
   uint64_t a = 0;
   uint64_t b = UINT64_MAX;
-  h = parse_u64(h, &a);
+  h = bsim__serve_parse_u64(h, &a);
   if (h == NULL || *(h = skip_spaces(h)) != '-') return RANGE_WHOLE;
   h = skip_spaces(h + 1);
   if (*h != '\0') {
-    h = parse_u64(h, &b);
+    h = bsim__serve_parse_u64(h, &b);
     if (h == NULL || *skip_spaces(h) != '\0' || b < a) return RANGE_WHOLE;
   }
   if (a >= size) return RANGE_UNSAT;
@@ -153,7 +140,7 @@ static void transform(const struct serve_plan *p, uint64_t file_off, char *buf,
   }
   if (p->version != 0) {
     /* Never zero per byte, so every byte of a changed file differs. */
-    uint64_t key = bsim__serve_mix(p->version);
+    uint64_t key = bsim__mix64(p->version);
     for (size_t i = 0; i < n; i++) {
       unsigned shift = (unsigned)((file_off + i) & 7u) * 8u;
       buf[i] = (char)(buf[i] ^ (char)(((key >> shift) & 0xFFu) | 1u));

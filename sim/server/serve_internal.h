@@ -102,7 +102,7 @@ struct bsim_serve {
   struct bsim_serve_stats totals;
   struct serve_session *sessions;
   uint32_t session_count;
-  uint64_t id_state; /* session id generator (splitmix64) */
+  uint64_t id_state; /* session ids: bsim__mix64 of a counter */
   uint64_t part_seq; /* partial file names */
 };
 
@@ -125,8 +125,9 @@ enum MHD_Result bsim__serve_queue(bsim_serve *srv, struct MHD_Connection *conn,
 enum MHD_Result bsim__serve_text(bsim_serve *srv, struct MHD_Connection *conn,
                                  struct serve_request *req, unsigned status,
                                  const char *text);
-/** A splitmix64 step (session ids, content changes). */
-uint64_t bsim__serve_mix(uint64_t x);
+/** Parse decimal digits (no sign, no overflow) at s. Returns the first byte
+ * after them, or NULL when there is no digit or the value overflows. */
+const char *bsim__serve_parse_u64(const char *s, uint64_t *out);
 
 /* ---- serve_fs.c: paths and files, never outside their directory --------- */
 /** Check a decoded URL path (after the route prefix, without the leading

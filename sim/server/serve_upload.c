@@ -139,6 +139,15 @@ static enum MHD_Result send_answer(bsim_serve *srv, struct MHD_Connection *conn,
   return bsim__serve_queue(srv, conn, req, a->status, resp);
 }
 
+static bsim_hr hr_of_errno(int e) {
+  if (e == ENOSPC || e == EDQUOT) return BSIM_E_WIN32_DISK_FULL;
+  if (e == EEXIST) return BSIM_E_ALREADY_EXISTS;
+  if (e == ELOOP || e == ENOTDIR || e == EISDIR || e == EACCES) {
+    return BSIM_E_ACCESSDENIED;
+  }
+  return BSIM_E_FAIL;
+}
+
 /* ---- sessions ------------------------------------------------------------ */
 
 static struct serve_session *session_find(bsim_serve *srv, const char *id) {
@@ -186,9 +195,9 @@ void bsim__serve_sessions_free(bsim_serve *srv) {
 }
 
 static void make_id(bsim_serve *srv, char id[40]) {
-  /* splitmix64 is a bijection of its counter: ids never repeat. */
-  uint64_t a = bsim__serve_mix(srv->id_state++);
-  uint64_t b = bsim__serve_mix(srv->id_state++);
+  /* bsim__mix64 is a bijection, so ids from a counter never repeat. */
+  uint64_t a = bsim__mix64(srv->id_state++);
+  uint64_t b = bsim__mix64(srv->id_state++);
   snprintf(id, 40,
            "{%08" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%04" PRIx32
            "-%012" PRIx64 "}",
@@ -196,16 +205,24 @@ static void make_id(bsim_serve *srv, char id[40]) {
            (uint32_t)a & 0xFFFFu, (uint32_t)(b >> 48), b & 0xFFFFFFFFFFFFu);
 }
 
-static struct serve_session *session_new(bsim_serve *srv, const char *rel) {
+/* A new session with an empty partial file, or NULL with *hr set. */
+static struct serve_session *session_new(bsim_serve *srv, const char *rel,
+                                         bsim_hr *hr) {
   struct serve_session *s = bsim__calloc(1, sizeof *s);
-  if (s == NULL) return NULL;
-  s->rel_path = bsim__strdup(rel);
-  uint64_t seq = srv->part_seq++;
-  snprintf(s->part_name, sizeof s->part_name, "s%" PRIu64 ".part", seq);
+  char *rel_copy = bsim__strdup(rel);
+  if (s == NULL || rel_copy == NULL) {
+    bsim__free(s);
+    bsim__free(rel_copy);
+    *hr = BSIM_E_OUTOFMEMORY;
+    return NULL;
+  }
+  s->rel_path = rel_copy;
+  snprintf(s->part_name, sizeof s->part_name, "s%" PRIu64 ".part",
+           srv->part_seq++);
   int fd = openat(srv->partial_fd, s->part_name,
                   O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (s->rel_path == NULL || fd < 0) {
-    if (fd >= 0) close(fd);
+  if (fd < 0) {
+    *hr = hr_of_errno(errno);
     bsim__free(s->rel_path);
     bsim__free(s);
     return NULL;
@@ -272,9 +289,10 @@ static void on_create(bsim_serve *srv, struct MHD_Connection *conn,
   } else if (state > 0 && !srv->opts.allow_overwrite) {
     answer_error(a, 409, BSIM_E_ACCESSDENIED);
   } else {
-    struct serve_session *s = session_new(srv, rel);
+    bsim_hr hr = BSIM_E_FAIL;
+    struct serve_session *s = session_new(srv, rel, &hr);
     if (s == NULL) {
-      answer_error(a, 500, BSIM_E_FAIL);
+      answer_error(a, 500, hr);
       return;
     }
     a->status = 200;
@@ -284,18 +302,6 @@ static void on_create(bsim_serve *srv, struct MHD_Connection *conn,
 }
 
 /* ---- Fragment ------------------------------------------------------------ */
-
-static const char *parse_num(const char *s, uint64_t *out) {
-  if (*s < '0' || *s > '9') return NULL;
-  uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9'; s++) {
-    unsigned d = (unsigned)(*s - '0');
-    if (v > (UINT64_MAX - d) / 10) return NULL;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return s;
-}
 
 /* "bytes a-b/total" with a <= b < total or, for an empty file, a star in
  * place of a-b and a total of 0 ("Bytes" in the win32 docs: any case). */
@@ -309,14 +315,14 @@ static int parse_content_range(const char *v, struct fragment *fr) {
   v += 5;
   v += strspn(v, " ");
   if (v[0] == '*' && v[1] == '/') {
-    v = parse_num(v + 2, &total);
+    v = bsim__serve_parse_u64(v + 2, &total);
     if (v == NULL || total != 0 || v[strspn(v, " ")] != '\0') return -1;
     *fr = (struct fragment){0, 0, 0};
     return 0;
   }
-  if ((v = parse_num(v, &a)) == NULL || *v != '-') return -1;
-  if ((v = parse_num(v + 1, &b)) == NULL || *v != '/') return -1;
-  if ((v = parse_num(v + 1, &total)) == NULL) return -1;
+  if ((v = bsim__serve_parse_u64(v, &a)) == NULL || *v != '-') return -1;
+  if ((v = bsim__serve_parse_u64(v + 1, &b)) == NULL || *v != '/') return -1;
+  if ((v = bsim__serve_parse_u64(v + 1, &total)) == NULL) return -1;
   if (v[strspn(v, " ")] != '\0' || a > b || b >= total) return -1;
   *fr = (struct fragment){a, b + 1, total};
   return 0;
@@ -329,20 +335,11 @@ static int fragment_of(struct MHD_Connection *conn,
   if (enc != NULL && strcasecmp(enc, "identity") != 0) return -1;
   const char *cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
   uint64_t length = 0;
-  if (cl == NULL || parse_num(cl, &length) == NULL) return -1;
+  if (cl == NULL || bsim__serve_parse_u64(cl, &length) == NULL) return -1;
   if (parse_content_range(header(conn, MHD_HTTP_HEADER_CONTENT_RANGE), fr)) {
     return -1;
   }
   return length == req->body_len && length == fr->end - fr->first ? 0 : -1;
-}
-
-static bsim_hr hr_of_errno(int e) {
-  if (e == ENOSPC || e == EDQUOT) return BSIM_E_WIN32_DISK_FULL;
-  if (e == EEXIST) return BSIM_E_ALREADY_EXISTS;
-  if (e == ELOOP || e == ENOTDIR || e == EISDIR || e == EACCES) {
-    return BSIM_E_ACCESSDENIED;
-  }
-  return BSIM_E_FAIL;
 }
 
 static bsim_hr write_all(int dir_fd, const char *name, const char *data,

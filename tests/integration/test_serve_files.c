@@ -270,6 +270,26 @@ static void test_url_and_stats_arguments(void **state) {
   assert_true(st.requests > 0);
   assert_true(st.status_2xx > 0 && st.status_4xx > 0);
   assert_int_equal(bsim_serve_stats_get(fx->srv, NULL, NULL), BSIM_E_POINTER);
+  /* A path no fault could name (segments of 199 bytes, 1199 in all) is
+   * counted in the totals only. */
+  char long_path[1200];
+  memset(long_path, 'x', sizeof long_path - 1);
+  for (size_t i = 0; i < sizeof long_path - 1; i += 200)
+    long_path[i] = '/';
+  long_path[sizeof long_path - 1] = '\0';
+  char long_url[1300];
+  assert_int_equal(
+      bsim_serve_url(fx->srv, long_path, long_url, sizeof long_url), BSIM_S_OK);
+  struct bsim_serve_stats before;
+  assert_int_equal(bsim_serve_stats_get(fx->srv, NULL, &before), BSIM_S_OK);
+  struct http_resp r;
+  assert_int_equal(http_do("GET", long_url, NULL, NULL, 0, &r), CURLE_OK);
+  assert_int_equal(r.status, 404);
+  http_resp_free(&r);
+  assert_int_equal(bsim_serve_stats_get(fx->srv, NULL, &st), BSIM_S_OK);
+  assert_int_equal(st.requests, before.requests + 1);
+  assert_int_equal(bsim_serve_stats_get(fx->srv, long_path, &st), BSIM_S_OK);
+  assert_int_equal(st.requests, 0);
 }
 
 static void test_start_arguments(void **state) {
