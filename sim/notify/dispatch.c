@@ -85,10 +85,14 @@ static void user_update_ready(struct bsim__notify *n,
     return;
   u->in_ready = 1;
   u->ready_next = NULL;
-  if (n->ready_tail != NULL)
+  if (n->ready_tail != NULL) {
     n->ready_tail->ready_next = u;
-  else
+  } else {
     n->ready_head = u;
+    /* Work appeared: a driver waiting in its loop (REAL mode, callbacks in
+     * flight) must step to deliver it, whichever thread caused it. */
+    bsim__wake(n->mgr);
+  }
   n->ready_tail = u;
 }
 

@@ -45,6 +45,7 @@ struct gate {
   int bob_finished; /* the driver finished bob's notification */
   int busy_seen;    /* a driving call from a callback answered E_BUSY */
   int fail_first;   /* JobTransferred returns E_FAIL on the first call */
+  int dave_calls;   /* JobModification calls for dave's job */
   int bad;          /* a check inside a callback failed (cmocka's asserts
                        must stay on the test thread) */
 };
@@ -122,6 +123,16 @@ static void trace_sink(const char *line, size_t len, void *user) {
 
 static const struct bsim_notify_ops ops = {.job_transferred = on_transferred};
 
+static bsim_hr on_dave(bsim_job *job, void *user) {
+  (void)job;
+  (void)user;
+  pthread_mutex_lock(&g.mu);
+  g.dave_calls++;
+  pthread_cond_broadcast(&g.cv);
+  pthread_mutex_unlock(&g.mu);
+  return BSIM_S_OK;
+}
+
 static void *drive_main(void *arg) {
   bsim_hr *hr = arg;
   *hr = bsim_manager_run_until_idle(g.mgr, 0);
@@ -145,6 +156,7 @@ static bsim_manager *mgr_new(void) {
   assert_int_equal(bsim_user_add(mgr, "alice", 0), BSIM_S_OK);
   assert_int_equal(bsim_user_add(mgr, "bob", 0), BSIM_S_OK);
   assert_int_equal(bsim_user_add(mgr, "carol", 0), BSIM_S_OK);
+  assert_int_equal(bsim_user_add(mgr, "dave", 0), BSIM_S_OK);
   struct bsim_model_host_options h;
   bsim_model_host_options_init(&h);
   h.latency_ms = 10;
@@ -187,6 +199,10 @@ static void test_four_per_user_threaded(void **state) {
     g.is_alice[i] = 1;
   }
   g.jobs[5] = job_add(g.mgr, "bob", URL("b"));
+  /* dave's job only hears modifications, caused later from this thread. */
+  bsim_job *dave = job_add(g.mgr, "dave", URL("b"));
+  struct bsim_notify_ops dave_ops = {.job_modification = on_dave};
+  assert_int_equal(bsim_job_set_notify(dave, &dave_ops, NULL), BSIM_S_OK);
   struct bsim_fault f;
   bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL("t"));
   f.http_status = 503;
@@ -228,6 +244,12 @@ static void test_four_per_user_threaded(void **state) {
   assert_int_equal(st, BSIM_JOB_STATE_TRANSIENT_ERROR);
   /* Time flowed at the real rate (a little), not to carol's retry. */
   assert_true(bsim_manager_now_ms(g.mgr) < t0_ms + 600000);
+  /* An event caused on this thread while the driver waits in its loop
+   * (four callbacks in flight) is delivered now, not when they return. */
+  assert_int_equal(bsim_job_set_notify_flags(dave, 0x8), BSIM_S_OK);
+  pthread_mutex_lock(&g.mu);
+  WAIT_FOR(g.dave_calls >= 1);
+  pthread_mutex_unlock(&g.mu);
 
   /* Release the first of alice's callbacks: the fifth gets through. */
   pthread_mutex_lock(&g.mu);
@@ -255,6 +277,7 @@ static void test_four_per_user_threaded(void **state) {
   assert_int_equal(g.busy_seen, 6); /* driving from a callback: E_BUSY */
   assert_int_equal(g.bad, 0);
   bsim_job_unref(carol);
+  bsim_job_unref(dave);
   assert_int_equal(bsim_manager_free(g.mgr), BSIM_S_OK);
 }
 
