@@ -36,31 +36,42 @@
 /* ---- the sink ---------------------------------------------------------------
  */
 
-bsim_hr bsim__curl_sink_flush(struct bsim__curl_cx *cx) {
+/* Write len bytes at the sink's disk offset. A short write may have grown
+ * the file: on failure it is cut back, so that it holds exactly the bytes
+ * reported (what a resume starts from). */
+static bsim_hr sink_write(struct bsim__curl_cx *cx, const void *data,
+                          size_t len) {
   struct bsim__curl_sink *s = &cx->sink;
-  if (s->buf_len == 0) return BSIM_S_OK;
-  bsim_hr hr =
-      bsim__fs_write_at(cx->ct->mgr, s->path, s->disk, s->buf, s->buf_len);
+  bsim_hr hr = bsim__fs_write_at(cx->ct->mgr, s->path, s->disk, data, len);
   if (BSIM_FAILED(hr)) {
-    /* A short write may have grown the file: cut it back, so that it holds
-     * exactly the bytes reported (what a resume starts from). */
     (void)bsim__fs_truncate(cx->ct->mgr, s->path, s->disk);
     if (cx->local_hr == 0) cx->local_hr = hr;
-    s->buf_len = 0;
     return hr;
   }
-  s->disk += s->buf_len;
-  s->buf_len = 0;
+  s->disk += len;
   bsim__curl_owe(cx);
   return BSIM_S_OK;
 }
 
+bsim_hr bsim__curl_sink_flush(struct bsim__curl_cx *cx) {
+  struct bsim__curl_sink *s = &cx->sink;
+  if (s->buf_len == 0) return BSIM_S_OK;
+  bsim_hr hr = sink_write(cx, s->buf, s->buf_len);
+  s->buf_len = 0;
+  return hr;
+}
+
+/* Small pieces are gathered; a piece as large as the buffer goes to disk
+ * straight from curl's buffer, without a copy. */
 static int sink_append(struct bsim__curl_cx *cx, const char *data, size_t n) {
   struct bsim__curl_sink *s = &cx->sink;
   if (s->fs_virtual) {
     s->disk += n;
     bsim__curl_owe(cx);
     return 0;
+  }
+  if (s->buf_len == 0 && n >= s->buf_cap) {
+    return BSIM_SUCCEEDED(sink_write(cx, data, n)) ? 0 : -1;
   }
   while (n > 0) {
     size_t room = s->buf_cap - s->buf_len;
@@ -107,7 +118,11 @@ static int strong_etag(const char *etag) {
   return etag != NULL && etag[0] == '"';
 }
 
+/* The validator of the accepted response is kept only when the transfer
+ * ends unfinished: a finished file needs none, and most files finish in
+ * one go. */
 static bsim_hr remember_validator(struct bsim__curl_cx *cx) {
+  if (!cx->sink.validator_owed) return BSIM_S_OK;
   struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 1);
   if (slot == NULL) return BSIM_S_OK; /* table full: resume without */
   const char *etag = cx->resp.etag[0] != '\0' ? cx->resp.etag : NULL;
@@ -116,6 +131,12 @@ static bsim_hr remember_validator(struct bsim__curl_cx *cx) {
   bsim_hr hr = bsim__curl_slot_set(&slot->etag, etag);
   if (BSIM_SUCCEEDED(hr)) hr = bsim__curl_slot_set(&slot->last_modified, date);
   return hr;
+}
+
+void bsim__curl_download_keep(struct bsim__curl_cx *cx) {
+  if (cx->phase == BSIM__PHASE_DOWNLOAD && !cx->file_scheme) {
+    (void)remember_validator(cx);
+  }
 }
 
 static int validator_changed(struct bsim__curl_cx *cx) {
@@ -169,10 +190,7 @@ static int begin_partial(struct bsim__curl_cx *cx) {
     cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
     return -1;
   }
-  if (BSIM_FAILED(remember_validator(cx))) {
-    cx->local_hr = BSIM_E_OUTOFMEMORY;
-    return -1;
-  }
+  cx->sink.validator_owed = 1;
   return sink_accept(cx, r->range_total);
 }
 
@@ -187,15 +205,11 @@ static int begin_whole(struct bsim__curl_cx *cx) {
       cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
       return -1;
     }
-    if (BSIM_FAILED(remember_validator(cx))) {
-      cx->local_hr = BSIM_E_OUTOFMEMORY;
-      return -1;
-    }
+    /* The new version's validator, whatever happens next. */
+    cx->sink.validator_owed = 1;
     if (restart_from_zero(cx, (uint64_t)r->content_length) != 0) return -1;
-  } else if (BSIM_FAILED(remember_validator(cx))) {
-    cx->local_hr = BSIM_E_OUTOFMEMORY;
-    return -1;
   }
+  cx->sink.validator_owed = 1;
   return sink_accept(cx, (uint64_t)r->content_length);
 }
 
@@ -366,6 +380,10 @@ struct bsim__xfer_result bsim__curl_sink_end(struct bsim__curl_cx *cx,
 
 void bsim__curl_download_done(struct bsim__curl_cx *cx, CURLcode code) {
   struct bsim__xfer_result r = bsim__curl_sink_end(cx, code);
-  if (r.outcome == BSIM__XFER_OK) bsim__curl_slot_drop(cx->ct, cx->key);
+  if (r.outcome == BSIM__XFER_OK) {
+    bsim__curl_slot_drop(cx->ct, cx->key);
+  } else {
+    bsim__curl_download_keep(cx);
+  }
   bsim__curl_finish(cx, &r);
 }

@@ -33,6 +33,8 @@
 
 /* ---- the transport --------------------------------------------------- */
 
+#define BSIM__CURL_POOL_MAX 64
+
 struct bsim__curl_poller;
 struct bsim__curl_cx;
 struct bsim__curl_slot;
@@ -75,6 +77,10 @@ struct bsim__curl {
   struct bsim__curl_slot **slots;
   size_t slot_buckets;
   size_t slot_count;
+
+  /* Idle easy handles, reused so that each keeps its receive buffer. */
+  CURL *pool[BSIM__CURL_POOL_MAX];
+  size_t pool_len;
 
   /* Teardown: free() closes the handles; the last close callback frees. */
   int freeing;
@@ -144,9 +150,10 @@ struct bsim__curl_sink {
   unsigned char *buf; /* bytes [disk, disk + buf_len) not yet written */
   size_t buf_len;
   size_t buf_cap;
-  int begun;     /* the response was accepted and bytes may flow */
-  int discard;   /* an error response: the body is not the file */
-  int restarted; /* the remote file changed: rewritten from 0 */
+  int begun;          /* the response was accepted and bytes may flow */
+  int discard;        /* an error response: the body is not the file */
+  int restarted;      /* the remote file changed: rewritten from 0 */
+  int validator_owed; /* the response's validator is worth keeping */
 };
 
 struct bsim__curl_cx {
@@ -179,6 +186,7 @@ struct bsim__curl_cx {
   int connected_sent;
   uint64_t bytes_total;
   uint64_t progress_sent;
+  uint64_t progress_ms; /* loop time of the last progress report */
 
   struct bsim__curl_sink sink;
 
@@ -219,6 +227,9 @@ void bsim__curl_finish(struct bsim__curl_cx *cx,
 void bsim__curl_cx_free(struct bsim__curl_cx *cx);
 /** Apply what curl asked of libuv (pollers, the timer). Loop thread only. */
 void bsim__curl_sync(struct bsim__curl *ct);
+/** An easy handle from the transport's pool (or a new one); NULL when out
+ * of memory. Released by bsim__curl_cx_free. */
+CURL *bsim__curl_easy_get(struct bsim__curl *ct);
 /** Apply pending libuv changes if on the loop thread, else wake it. */
 void bsim__curl_kick(struct bsim__curl *ct);
 
@@ -255,6 +266,9 @@ void bsim__curl_download_done(struct bsim__curl_cx *cx, CURLcode code);
  * classify. */
 struct bsim__xfer_result bsim__curl_sink_end(struct bsim__curl_cx *cx,
                                              CURLcode code);
+/** A download stops unfinished: keep its response's validator for the
+ * resume. */
+void bsim__curl_download_keep(struct bsim__curl_cx *cx);
 /** Write what the sink buffers; returns S_OK or the write's HRESULT. */
 bsim_hr bsim__curl_sink_flush(struct bsim__curl_cx *cx);
 size_t bsim__curl_write_cb(char *data, size_t size, size_t nmemb, void *user);

@@ -506,7 +506,7 @@ void bsim__curl_upload_cancel(struct bsim__curl *ct, const char *key,
   if (ct->all != NULL) ct->all->all_prev = cx;
   ct->all = cx;
   snprintf(cx->up.session_id, sizeof cx->up.session_id, "%s", slot->session_id);
-  cx->easy = curl_easy_init();
+  cx->easy = bsim__curl_easy_get(ct);
   cx->url = bsim__strdup(url);
   if (cx->easy == NULL || cx->url == NULL ||
       BSIM_FAILED(bsim__curl_options_copy(&cx->opts, opts)) ||

@@ -243,7 +243,13 @@ static uint64_t cx_progress(const struct bsim__curl_cx *cx) {
   return cx->sink.disk;
 }
 
-static void report_owed(struct bsim__curl_cx *cx) {
+/* Progress reaches the engine at most every BSIM__CURL_PROGRESS_MS of loop
+ * time (each report is traced and may notify), except the last one before
+ * done; "connected" goes at once. Bytes not reported yet go with the next
+ * report, the final one, or stop()'s return value. */
+#define BSIM__CURL_PROGRESS_MS 100
+
+static void report_owed(struct bsim__curl_cx *cx, int final) {
   struct bsim__xfer *xfer = cx->xfer;
   if (xfer == NULL) return;
   if (cx->connected_owed && !cx->connected_sent) {
@@ -251,11 +257,13 @@ static void report_owed(struct bsim__curl_cx *cx) {
     bsim__xfer_connected(xfer, cx->bytes_total, 0);
   }
   if (!cx->connected_sent) return;
-  uint64_t now = cx_progress(cx);
-  if (now != cx->progress_sent) {
-    cx->progress_sent = now;
-    bsim__xfer_progress(xfer, now);
-  }
+  uint64_t bytes = cx_progress(cx);
+  if (bytes == cx->progress_sent) return;
+  uint64_t now_ms = uv_now(cx->ct->loop);
+  if (!final && now_ms - cx->progress_ms < BSIM__CURL_PROGRESS_MS) return;
+  cx->progress_ms = now_ms;
+  cx->progress_sent = bytes;
+  bsim__xfer_progress(xfer, bytes);
 }
 
 void bsim__curl_finish(struct bsim__curl_cx *cx,
@@ -265,7 +273,7 @@ void bsim__curl_finish(struct bsim__curl_cx *cx,
     list_remove(&cx->ct->events, cx);
     cx->on_events = 0;
   }
-  report_owed(cx);
+  report_owed(cx, 1);
   bsim__curl_cx_free(cx);
   if (xfer != NULL) bsim__xfer_done(xfer, result);
 }
@@ -316,7 +324,13 @@ void bsim__curl_cx_free(struct bsim__curl_cx *cx) {
   if (cx->xfer != NULL) cx->xfer->transport_data = NULL;
   cx_unlink_all(cx);
   bsim__curl_upload_release(cx);
-  if (cx->easy != NULL) curl_easy_cleanup(cx->easy);
+  if (cx->easy != NULL) {
+    if (!ct->freeing && ct->pool_len < BSIM__CURL_POOL_MAX) {
+      ct->pool[ct->pool_len++] = cx->easy;
+    } else {
+      curl_easy_cleanup(cx->easy);
+    }
+  }
   curl_slist_free_all(cx->headers);
   bsim__curl_options_free(&cx->opts);
   bsim__free(cx->url);
@@ -377,7 +391,7 @@ static void after_action(struct bsim__curl *ct) {
     if (cx != NULL) {
       ct->events = cx->next;
       cx->on_events = 0;
-      report_owed(cx);
+      report_owed(cx, 0);
       continue;
     }
     drain(ct);
@@ -412,7 +426,6 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   }
   after_action(ct);
   bsim__unlock(mgr);
-  bsim__wake(mgr);
 }
 
 /* After a timeout ran, ask curl for its next deadline: curl calls the
@@ -435,7 +448,6 @@ static void on_uv_timer(uv_timer_t *timer) {
   run_timeouts(ct);
   after_action(ct);
   bsim__unlock(mgr);
-  bsim__wake(mgr);
 }
 
 /* The next loop turn after curl asked for 0 or a completion was
@@ -450,7 +462,6 @@ static void on_idle(uv_idle_t *idle) {
   run_timeouts(ct);
   after_action(ct);
   bsim__unlock(mgr);
-  bsim__wake(mgr);
 }
 
 static void on_async(uv_async_t *async) {
@@ -477,6 +488,11 @@ static int ops_claims(void *ctx, const char *url) {
   return 0;
 }
 
+CURL *bsim__curl_easy_get(struct bsim__curl *ct) {
+  if (ct->pool_len > 0) return ct->pool[--ct->pool_len];
+  return curl_easy_init();
+}
+
 static bsim_hr cx_new(struct bsim__curl *ct, struct bsim__xfer *xfer,
                       struct bsim__curl_cx **out) {
   struct bsim__curl_cx *cx = bsim__calloc(1, sizeof *cx);
@@ -487,7 +503,7 @@ static bsim_hr cx_new(struct bsim__curl *ct, struct bsim__xfer *xfer,
   cx->all_next = ct->all;
   if (ct->all != NULL) ct->all->all_prev = cx;
   ct->all = cx;
-  cx->easy = curl_easy_init();
+  cx->easy = bsim__curl_easy_get(ct);
   if (cx->easy == NULL) {
     bsim__curl_cx_free(cx);
     return BSIM_E_OUTOFMEMORY;
@@ -551,6 +567,7 @@ static uint64_t ops_stop(void *ctx, struct bsim__xfer *xfer) {
     safe = cx->up.acked;
   } else {
     (void)bsim__curl_sink_flush(cx);
+    bsim__curl_download_keep(cx);
     safe = cx->sink.disk;
   }
   bsim__curl_cx_free(cx);
@@ -598,8 +615,11 @@ static void handle_closed(uv_handle_t *handle) {
 static void ops_free(void *ctx) {
   struct bsim__curl *ct = ctx;
   if (ct == NULL) return;
+  ct->freeing = 1; /* nothing goes back to the pool now */
   while (ct->all != NULL)
     bsim__curl_cx_free(ct->all);
+  while (ct->pool_len > 0)
+    curl_easy_cleanup(ct->pool[--ct->pool_len]);
   curl_multi_setopt(ct->multi, CURLMOPT_SOCKETFUNCTION, NULL);
   curl_multi_setopt(ct->multi, CURLMOPT_TIMERFUNCTION, NULL);
   curl_multi_cleanup(ct->multi);
@@ -607,7 +627,6 @@ static void ops_free(void *ctx) {
   bsim__curl_slots_free(ct);
   bsim__free((char *)ct->config.ca_file);
   bsim__free((char *)ct->config.user_agent);
-  ct->freeing = 1;
   while (ct->pollers != NULL)
     poller_close(ct->pollers);
   ct->dirty = NULL;
