@@ -137,6 +137,7 @@ enum bsim__curl_up_step {
   BSIM__UP_FRAGMENT = 1,
   BSIM__UP_REPLY = 2,
   BSIM__UP_CLOSE = 3,
+  BSIM__UP_COPY = 4,  /* file:// destination: a plain copy, no protocol */
   BSIM__UP_STEP_COUNT /* not a value */
 };
 

@@ -182,6 +182,45 @@ static bsim_hr send_fragment(struct bsim__curl_cx *cx) {
   return post(cx, remote_url(cx), extra, len);
 }
 
+/* A plain upload to a file:// name (reference §9: SMB is allowed for
+ * plain uploads): curl's file protocol writes the whole source, each
+ * attempt from byte 0. The destination's directory must exist. */
+static bsim_hr send_copy(struct bsim__curl_cx *cx) {
+  char *path = bsim__curl_file_path(remote_url(cx));
+  char *slash = path != NULL ? strrchr(path, '/') : NULL;
+  if (slash == NULL) {
+    bsim__free(path);
+    cx->remote_errno = ENOENT;
+    up_fail(cx);
+    return BSIM_S_OK;
+  }
+  *slash = '\0';
+  struct stat st;
+  int rc = stat(path[0] != '\0' ? path : "/", &st);
+  int err = rc != 0 ? errno : (S_ISDIR(st.st_mode) ? 0 : ENOTDIR);
+  bsim__free(path);
+  if (err != 0) {
+    cx->remote_errno = err == ENOENT ? ENOTDIR : err; /* the path, not a file */
+    up_fail(cx);
+    return BSIM_S_OK;
+  }
+  if (!source_unchanged(cx)) {
+    up_fail(cx);
+    return BSIM_S_OK;
+  }
+  cx->up.acked = 0;
+  cx->up.frag_first = 0;
+  cx->up.frag_len = cx->up.size;
+  cx->up.frag_sent = 0;
+  bsim_hr hr = bsim__curl_request_setup(cx, remote_url(cx), NULL);
+  if (BSIM_FAILED(hr)) return hr;
+  curl_easy_setopt(cx->easy, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(cx->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)cx->up.size);
+  curl_easy_setopt(cx->easy, CURLOPT_READFUNCTION, read_cb);
+  curl_easy_setopt(cx->easy, CURLOPT_READDATA, cx);
+  return bsim__curl_submit(cx);
+}
+
 static bsim_hr send_step(struct bsim__curl_cx *cx) {
   switch (cx->up.step) {
   case BSIM__UP_CREATE:
@@ -195,6 +234,8 @@ static bsim_hr send_step(struct bsim__curl_cx *cx) {
   }
   case BSIM__UP_CLOSE:
     return send_session_packet(cx, "Close-Session");
+  case BSIM__UP_COPY:
+    return send_copy(cx);
   case BSIM__UP_STEP_COUNT:
     break;
   }
@@ -380,6 +421,25 @@ static void close_done(struct bsim__curl_cx *cx, CURLcode code) {
   fail_with(cx, code);
 }
 
+/* The copy is all or nothing: a failed one starts over next time. curl
+ * says CURLE_WRITE_ERROR when it cannot write the destination: that is the
+ * remote side here (context REMOTE_FILE, access denied). */
+static void copy_done(struct bsim__curl_cx *cx, CURLcode code) {
+  if (code == CURLE_WRITE_ERROR && cx->local_errno == 0 && cx->check_hr == 0) {
+    cx->remote_errno = EACCES;
+  }
+  if (code != CURLE_OK || cx->up.frag_sent != cx->up.size) {
+    fail_with(cx, code);
+    return;
+  }
+  cx->up.acked = cx->up.size;
+  bsim__curl_owe(cx);
+  bsim__curl_slot_drop(cx->ct, cx->key);
+  struct bsim__xfer_result ok = {BSIM__XFER_OK, BSIM_S_OK,
+                                 BSIM_ERROR_CONTEXT_NONE, 0};
+  bsim__curl_finish(cx, &ok);
+}
+
 void bsim__curl_upload_done(struct bsim__curl_cx *cx, CURLcode code) {
   switch (cx->up.step) {
   case BSIM__UP_CREATE:
@@ -393,6 +453,9 @@ void bsim__curl_upload_done(struct bsim__curl_cx *cx, CURLcode code) {
     return;
   case BSIM__UP_CLOSE:
     close_done(cx, code);
+    return;
+  case BSIM__UP_COPY:
+    copy_done(cx, code);
     return;
   case BSIM__UP_STEP_COUNT:
     break;
@@ -468,6 +531,10 @@ bsim_hr bsim__curl_upload_start(struct bsim__curl_cx *cx) {
   if (resume_point(cx, slot) != 0) {
     up_fail(cx);
     return BSIM_S_OK;
+  }
+  if (bsim__curl_is_file_url(xfer->remote_url)) {
+    if (xfer->type != BSIM_JOB_TYPE_UPLOAD) return BSIM_E_INVALIDARG;
+    cx->up.step = BSIM__UP_COPY;
   }
   return send_step(cx);
 }

@@ -12,7 +12,7 @@
  * REMOTE_APPLICATION, its 400 fatal); a source changed between attempts
  * is BG_E_LOCAL_FILE_CHANGED with context LOCAL_FILE; a cancelled upload
  * sends Cancel-Session (re-sent after a 503) and the server drops the
- * session.
+ * session; a plain upload to a file:// name is a copy.
  *
  * AUTO clock; waits have deadlines; nothing sleeps. */
 #include <stdarg.h>
@@ -300,6 +300,38 @@ static void test_curl_upload_cancel_session(void **state) {
   world_close(&w);
 }
 
+/* A plain upload to a file:// name is a copy (reference §9: SMB is allowed
+ * for plain uploads); a destination directory that does not exist is
+ * path not found (0x80070003), context REMOTE_FILE, fatal. */
+static void test_curl_upload_file_scheme(void **state) {
+  (void)state;
+  struct world w;
+  open_uploads(&w, "curl-up-file", BSIM_SERVE_REPLY_NONE);
+  char src[1200];
+  open_world_files(&w, src, sizeof src, 200000);
+  char url[1400];
+  char dst[1400];
+  snprintf(url, sizeof url, "file://%s/copy.bin", w.out);
+  bsim_job *job = world_job(&w, BSIM_JOB_TYPE_UPLOAD, BSIM_JOB_PRIORITY_NORMAL);
+  assert_int_equal(bsim_job_add_file(job, url, src), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  world_run_to(&w, job, BSIM_JOB_STATE_TRANSFERRED);
+  assert_int_equal(bsim_job_complete(job), BSIM_S_OK);
+  assert_true(world_same(world_path(dst, sizeof dst, w.out, "copy.bin"), src));
+  bsim_job_unref(job);
+
+  snprintf(url, sizeof url, "file://%s/absent/copy.bin", w.out);
+  job = world_job(&w, BSIM_JOB_TYPE_UPLOAD, BSIM_JOB_PRIORITY_NORMAL);
+  assert_int_equal(bsim_job_add_file(job, url, src), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  world_run_to(&w, job, BSIM_JOB_STATE_ERROR);
+  struct bsim_job_error e = world_error(job);
+  assert_int_equal((uint32_t)e.code, 0x80070003u);
+  assert_int_equal(e.context, BSIM_ERROR_CONTEXT_REMOTE_FILE);
+  bsim_job_unref(job);
+  world_close(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_curl_upload_fragments),
@@ -312,6 +344,7 @@ int main(void) {
       cmocka_unit_test(test_curl_upload_application_errors),
       cmocka_unit_test(test_curl_upload_local_file_changed),
       cmocka_unit_test(test_curl_upload_cancel_session),
+      cmocka_unit_test(test_curl_upload_file_scheme),
   };
   return cmocka_run_group_tests_name("curl_upload", tests, NULL, NULL);
 }
