@@ -107,40 +107,55 @@ int bsim_guid_parse(const char *text, bsim_guid *out) {
   return 0;
 }
 
+/* Nonzero when none of the n bytes at p has its high bit set. Eight bytes
+ * at a time: names and URLs are nearly always ASCII and every CreateJob
+ * and AddFile counts them. */
+static int all_ascii(const unsigned char *p, size_t n) {
+  uint64_t acc = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    acc |= w;
+  }
+  for (; i < n; i++)
+    acc |= p[i];
+  return (acc & UINT64_C(0x8080808080808080)) == 0;
+}
+
 int64_t bsim__utf8_chars(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
+  size_t len = strlen(s);
+  if (all_ascii(p, len)) return (int64_t)len;
   int64_t chars = 0;
   while (*p != 0) {
-    if (*p < 0x80) { /* ASCII: the common case, one byte at a time */
+    if (*p < 0x80) {
       p++;
       chars++;
       continue;
     }
     unsigned c = *p;
-    int len;
+    int n;
     uint32_t cp;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
       cp = c & 0x1fu;
     } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
+      n = 3;
       cp = c & 0x0fu;
     } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
+      n = 4;
       cp = c & 0x07u;
     } else {
       return -1;
     }
-    for (int i = 1; i < len; i++) {
+    for (int i = 1; i < n; i++) {
       if ((p[i] & 0xc0u) != 0x80u) return -1; /* also catches the NUL */
       cp = (cp << 6) | (p[i] & 0x3fu);
     }
-    if (len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return -1;
-    if (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) return -1;
-    p += len;
+    if (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) return -1;
+    if (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) return -1;
+    p += n;
     chars++;
   }
   return chars;

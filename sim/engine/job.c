@@ -119,7 +119,7 @@ void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
 /* ---- the job's one timer ------------------------------------------------ */
 
 static bsim_job *job_of_timer(struct bsim__timer *timer) {
-  return (bsim_job *)((char *)timer - offsetof(bsim_job, timer));
+  return (bsim_job *)(void *)((char *)timer - offsetof(bsim_job, timer));
 }
 
 static uint64_t noprog_deadline(const bsim_job *job) {
@@ -258,6 +258,10 @@ static void job_link(bsim_manager *mgr, bsim_job *job,
   if (!bsim__timer_armed(&mgr->inactivity)) bsim__manager_arm_inactivity(mgr);
 }
 
+static char *inline_name(bsim_job *job) {
+  return (char *)(job + 1);
+}
+
 static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
                              const char *display_name, enum bsim_job_type type,
                              bsim_job **out) {
@@ -271,15 +275,14 @@ static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
       BSIM_FAILED(bsim__timer_reserve(mgr, 2 * (mgr->jobs + 1) + HEAP_SLACK))) {
     return BSIM_E_OUTOFMEMORY;
   }
-  bsim_job *job = bsim__calloc(1, sizeof *job);
-  char *name = bsim__strdup(display_name);
-  if (job == NULL || name == NULL) {
-    bsim__free(job);
-    bsim__free(name);
-    return BSIM_E_OUTOFMEMORY;
-  }
+  /* The display name lives in the job's own block (one allocation per
+   * job); a later SetDisplayName allocates its own copy. */
+  size_t name_len = strlen(display_name) + 1;
+  bsim_job *job = bsim__calloc(1, sizeof *job + name_len);
+  if (job == NULL) return BSIM_E_OUTOFMEMORY;
   job_defaults(mgr, job, type);
-  job->display_name = name;
+  job->display_name = inline_name(job);
+  memcpy(job->display_name, display_name, name_len);
   job_link(mgr, job, user);
   bsim__job_check(job);
   *out = job;
@@ -462,7 +465,7 @@ void bsim__job_destroy(bsim_job *job) {
     bsim__free(job->files[i].remote);
   }
   if (job->files != &job->file0) bsim__free(job->files);
-  bsim__free(job->display_name);
+  if (job->display_name != inline_name(job)) bsim__free(job->display_name);
   bsim__free(job->description);
   bsim__free(job->proxy_list);
   bsim__free(job->bypass_list);
@@ -678,7 +681,7 @@ static bsim_hr set_string(bsim_job *job, char **field, const char *value,
     hr = BSIM_E_OUTOFMEMORY;
   }
   if (BSIM_SUCCEEDED(hr)) {
-    bsim__free(*field);
+    if (*field != inline_name(job)) bsim__free(*field);
     *field = copy;
     property_changed(job);
   }

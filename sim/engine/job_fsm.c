@@ -284,10 +284,13 @@ void bsim__fsm_set_state_at(bsim_job *job, enum bsim_job_state to,
   exit_hooks(job, from, (int)to);
   job->state = (uint8_t)to;
   if (job->mgr->watch_job == job && ((job->mgr->watch_mask >> to) & 1u)) {
+    /* A driver waiting for this job may be blocked in the loop while
+     * another thread made the change: wake it. */
     job->mgr->watch_hit = 1;
+    if (job->mgr->driver_waiting) bsim__wake(job->mgr);
   }
   entry_hooks(job, from, (int)to, ev);
-  trace_state(job, from, (int)to, ev, file, line);
+  if (job->mgr->trace != NULL) trace_state(job, from, (int)to, ev, file, line);
   bsim__notify_state(job, (enum bsim_job_state)from, to);
   if (bsim__fsm_is_final((int)to)) {
     bsim__job_retire(job); /* may free the job */

@@ -242,7 +242,14 @@ struct bsim__job_notify *bsim__notify_jn(bsim_job *job, int create) {
   if (jn == NULL) return NULL;
   jn->job = job;
   jn->n = n;
-  jn->owed = BSIM__OWED_NONE;
+  /* A job without this state never delivered anything: if it sits in
+   * TRANSFERRED or ERROR now, it still owes that event (reference §6, at
+   * least once), however long ago it got there. */
+  enum bsim_job_state state = bsim__job_state(job);
+  int owing =
+      state == BSIM_JOB_STATE_TRANSFERRED || state == BSIM_JOB_STATE_ERROR;
+  jn->owed = owing ? state : BSIM__OWED_NONE;
+  jn->owed_gen = 1;
   jn->user = user_get(n, bsim__job_owner(job));
   if (jn->user == NULL) {
     bsim__free(jn);
@@ -309,11 +316,11 @@ void bsim__notify_state(bsim_job *job, enum bsim_job_state from,
   int final =
       to == BSIM_JOB_STATE_ACKNOWLEDGED || to == BSIM_JOB_STATE_CANCELLED;
   int owing = to == BSIM_JOB_STATE_TRANSFERRED || to == BSIM_JOB_STATE_ERROR;
-  struct bsim__job_notify *jn = bsim__notify_jn(job, owing);
-  if (jn == NULL) {
-    if (!final && !owing) bsim__notify_modified(job);
-    return;
-  }
+  /* No state yet: no registration, command line or file event ever, so
+   * nothing to tell; what the job owes is read from its state when the
+   * state is created (bsim__notify_jn). Most jobs never need any. */
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 0);
+  if (jn == NULL) return;
   if (final) {
     drop_all(jn);
     return;

@@ -25,6 +25,7 @@
 
 #include "bsim_test.h"
 #include "internal.h"
+#include "util/alloc.h"
 
 #define HOST "example.test"
 #define URL(name) "http://" HOST "/" name
@@ -829,6 +830,57 @@ static void test_cmdline_bad_input_changes_nothing(void **state) {
   fx_free(fx);
 }
 
+/* ---- out of memory: E_OUTOFMEMORY, nothing changed, nothing leaked ---- */
+
+static void test_out_of_memory_changes_nothing(void **state) {
+  (void)state;
+  struct fx *fx = fx_new(0);
+  finalize_a = finalize_b = 0;
+  const char *urls[] = {URL("b"), NULL};
+  bsim_job *job = job_new(fx, urls);
+  struct bsim_notify_ops a = {.finalize = fin_a};
+  struct bsim_notify_ops b = {.finalize = fin_b};
+  assert_int_equal(bsim_job_set_notify(job, &a, fx), BSIM_S_OK);
+  const char *argv[] = {"/bin/a", "x y", NULL};
+  assert_int_equal(bsim_job_set_notify_cmdline(job, "/bin/a", argv), BSIM_S_OK);
+  /* Fail the 1st, 2nd, ... allocation until the call succeeds. */
+  int failed = 0;
+  for (uint64_t nth = 1;; nth++) {
+    const char *argv2[] = {"/bin/b", "z", NULL};
+    bsim__alloc_fail_after(nth);
+    bsim_hr hr = bsim_job_set_notify_cmdline(job, "/bin/b", argv2);
+    bsim__alloc_fail_reset();
+    if (hr == BSIM_S_OK) break;
+    assert_int_equal(hr, BSIM_E_OUTOFMEMORY);
+    failed++;
+    char *program = NULL;
+    assert_int_equal(bsim_job_get_notify_cmdline(job, &program, NULL),
+                     BSIM_S_OK);
+    assert_string_equal(program, "/bin/a"); /* unchanged */
+    bsim_free(program);
+  }
+  assert_true(failed >= 3); /* program, argv array, each string */
+  failed = 0;
+  for (uint64_t nth = 1;; nth++) {
+    bsim__alloc_fail_after(nth);
+    bsim_hr hr = bsim_job_set_notify(job, &b, fx);
+    bsim__alloc_fail_reset();
+    if (hr == BSIM_S_OK) break;
+    assert_int_equal(hr, BSIM_E_OUTOFMEMORY);
+    failed++;
+    struct bsim_notify_ops got;
+    assert_int_equal(bsim_job_get_notify(job, &got, NULL), BSIM_S_OK);
+    assert_ptr_equal(got.finalize, fin_a); /* still the old one */
+    assert_int_equal(finalize_a, 0);
+  }
+  assert_true(failed >= 1);
+  assert_int_equal(finalize_a, 1); /* replaced once it worked */
+  bsim_job_unref(job);
+  fx_free(fx);
+  assert_int_equal(finalize_a, 1);
+  assert_int_equal(finalize_b, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_transferred_once_then_complete),
@@ -852,6 +904,7 @@ int main(void) {
       cmocka_unit_test(test_cmdline_retry_after_min_retry_delay),
       cmocka_unit_test(test_cmdline_set_after_event_and_cleared),
       cmocka_unit_test(test_cmdline_bad_input_changes_nothing),
+      cmocka_unit_test(test_out_of_memory_changes_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,19 +187,16 @@ static void load_of(const char *user, uint32_t *in_flight, uint32_t *queued) {
   bsim__unlock(g.mgr);
 }
 
-static void test_four_per_user_threaded(void **state) {
-  (void)state;
-  gate_init();
-  g.mgr = mgr_new();
-  /* Five jobs of alice (indices 0-4), one of bob (5), and carol's job in
-   * TRANSIENT_ERROR with a 600 s retry timer: time must not jump to it
-   * while callbacks are in flight. */
+/* Five jobs of alice (indices 0-4), one of bob (5), and carol's job in
+ * TRANSIENT_ERROR with a 600 s retry timer: time must not jump to it while
+ * callbacks are in flight. dave's job only hears modifications, caused
+ * later from the test thread. Returns the time carol's wait began. */
+static uint64_t four_per_user_setup(bsim_job **carol_out, bsim_job **dave_out) {
   for (int i = 0; i < 5; i++) {
     g.jobs[i] = job_add(g.mgr, "alice", URL("b"));
     g.is_alice[i] = 1;
   }
   g.jobs[5] = job_add(g.mgr, "bob", URL("b"));
-  /* dave's job only hears modifications, caused later from this thread. */
   bsim_job *dave = job_add(g.mgr, "dave", URL("b"));
   struct bsim_notify_ops dave_ops = {.job_modification = on_dave};
   assert_int_equal(bsim_job_set_notify(dave, &dave_ops, NULL), BSIM_S_OK);
@@ -219,6 +216,18 @@ static void test_four_per_user_threaded(void **state) {
     assert_int_equal(bsim_job_set_notify(g.jobs[i], &ops, NULL), BSIM_S_OK);
     assert_int_equal(bsim_job_resume(g.jobs[i]), BSIM_S_OK);
   }
+
+  *carol_out = carol;
+  *dave_out = dave;
+  return t0_ms;
+}
+
+static void test_four_per_user_threaded(void **state) {
+  (void)state;
+  gate_init();
+  g.mgr = mgr_new();
+  bsim_job *carol = NULL, *dave = NULL;
+  uint64_t t0_ms = four_per_user_setup(&carol, &dave);
 
   pthread_t driver;
   bsim_hr drive_hr = BSIM_E_FAIL;

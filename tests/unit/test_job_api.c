@@ -985,6 +985,45 @@ static void test_job_api_manager_free_detaches(void **state) {
   bsim_job_unref(done);
 }
 
+/* ---- the trace (design.md "Trace") -------------------------------------- */
+
+struct lines {
+  char text[16384];
+  size_t len;
+};
+
+static void collect(const char *line, size_t len, void *user) {
+  struct lines *l = user;
+  if (l->len + len + 2 >= sizeof l->text) return;
+  memcpy(l->text + l->len, line, len);
+  l->len += len;
+  l->text[l->len++] = '\n';
+  l->text[l->len] = '\0';
+}
+
+/* Every API call is traced with its result, every state change with its
+ * from, to, why and the code location. */
+static void test_job_api_trace(void **state) {
+  (void)state;
+  bsim_manager *mgr = world();
+  static struct lines l;
+  memset(&l, 0, sizeof l);
+  assert_int_equal(bsim_trace_set_sink(mgr, collect, &l), BSIM_S_OK);
+  bsim_job *job = fx_job(mgr, "alice", NULL, NULL);
+  assert_int_equal(bsim_job_resume(job), BSIM_E_EMPTY);
+  assert_int_equal(bsim_job_add_file(job, URL_OK, "/v/a"), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_non_null(strstr(l.text, "\"ev\":\"api\""));
+  assert_non_null(strstr(l.text, "\"call\":\"create\""));
+  assert_non_null(strstr(l.text, "\"call\":\"resume\",\"hr\":\"BG_E_EMPTY\""));
+  const char *st = strstr(l.text, "\"ev\":\"state\"");
+  assert_non_null(st);
+  assert_non_null(strstr(st, "\"from\":\"SUSPENDED\",\"to\":\"QUEUED\","
+                             "\"why\":\"RESUME\",\"at\":\"job_life.c:"));
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 /* ---- allocation failures (style B.12) ----------------------------------- */
 
 static void test_job_api_oom_sweep(void **state) {
@@ -1048,6 +1087,7 @@ int main(void) {
       cmocka_unit_test(test_job_api_users_and_options),
       cmocka_unit_test(test_job_api_final_job_stays_valid),
       cmocka_unit_test(test_job_api_manager_free_detaches),
+      cmocka_unit_test(test_job_api_trace),
       cmocka_unit_test(test_job_api_oom_sweep),
   };
   return cmocka_run_group_tests_name("job_api", tests, NULL, NULL);
