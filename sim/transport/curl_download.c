@@ -8,6 +8,7 @@
  *   206 with Content-Range starting at the offset  the rest of the file;
  *   206 without Content-Range    BG_E_INSUFFICIENT_RANGE_SUPPORT (fatal);
  *   206 at another offset        BG_E_INVALID_SERVER_RESPONSE (transient);
+ *   206 with an unknown total    BG_E_MISSING_FILE_SIZE (fatal);
  *   200 to a ranged request, validator changed  the remote file changed:
  *                                start over from byte 0 in this transfer
  *                                (or BG_E_REMOTE_FILE_CHANGED, by config);
@@ -185,8 +186,11 @@ static int begin_partial(struct bsim__curl_cx *cx) {
     cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
     return -1;
   }
-  if (r->range_first != cx->sink.start || r->range_total == UINT64_MAX ||
-      r->range_last >= r->range_total) {
+  if (r->range_total == UINT64_MAX) { /* a total of "*": size unknown */
+    cx->check_hr = BSIM_E_MISSING_FILE_SIZE;
+    return -1;
+  }
+  if (r->range_first != cx->sink.start || r->range_last >= r->range_total) {
     cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
     return -1;
   }

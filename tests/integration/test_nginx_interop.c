@@ -17,7 +17,8 @@
  * nginx is started once for the group (it daemonizes after binding its
  * sockets, so readiness is the starter's exit) and stopped at the end
  * (SIGTERM to the master, waited on through a pidfd with a deadline). The
- * tests skip cleanly when nginx is not installed. Nothing sleeps. */
+ * tests skip cleanly when nginx is not installed. Nothing sleeps: log
+ * lines are awaited through inotify with a deadline. */
 #define _GNU_SOURCE /* syscall(SYS_pidfd_open) */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -224,6 +226,27 @@ static int logged(const char *a, const char *b) {
   return found;
 }
 
+/* nginx writes the access log line after the response has gone out (its
+ * log phase), so the client can be done first: wait for the line, woken by
+ * inotify on every write to the log, with a deadline. */
+static int wait_logged(const char *a, const char *b) {
+  char path[1400];
+  world_path(path, sizeof path, ngx_dir, "access.log");
+  int fd = inotify_init1(IN_CLOEXEC);
+  if (fd < 0) return logged(a, b);
+  (void)inotify_add_watch(fd, path, IN_MODIFY);
+  int found = logged(a, b);
+  for (int turns = 0; !found && turns < 100; turns++) {
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, 5000) <= 0) break; /* the deadline */
+    char events[4096];
+    if (read(fd, events, sizeof events) < 0) break;
+    found = logged(a, b);
+  }
+  close(fd);
+  return found;
+}
+
 /* The worker: the process whose parent is the master. */
 static pid_t nginx_worker(void) {
   DIR *d = opendir("/proc");
@@ -288,7 +311,7 @@ static void test_nginx_reset_then_range_resume(void **state) {
   finish(job, src, dst);
   char range[64];
   snprintf(range, sizeof range, "\"bytes=%llu-\"", (unsigned long long)kept);
-  assert_true(logged("GET /slow/big.bin 206", range));
+  assert_true(wait_logged("GET /slow/big.bin 206", range));
 }
 
 /* 401 without credentials is fatal (reference §12); Basic credentials for
@@ -323,7 +346,7 @@ static void test_nginx_basic_auth(void **state) {
   world_set_options(&w, job, &o);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   finish(job, src, dst);
-  assert_true(logged("GET /private/p.bin 200", "\"bits\""));
+  assert_true(wait_logged("GET /private/p.bin 200", "\"bits\""));
 }
 
 /* SetCustomHeaders lines go with the request (reference §1.13). */
@@ -341,7 +364,7 @@ static void test_nginx_custom_headers(void **state) {
   world_set_options(&w, job, &o);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   finish(job, src, dst);
-  assert_true(logged("GET /h.bin 200", "\"hello-nginx\""));
+  assert_true(wait_logged("GET /h.bin 200", "\"hello-nginx\""));
 }
 
 /* Redirects are followed silently by default; DISALLOW makes the 302 a
