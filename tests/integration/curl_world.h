@@ -245,6 +245,14 @@ static inline uint32_t world_error_count(bsim_job *job) {
   return n;
 }
 
+static inline struct bsim__curl_stats world_curl_stats(struct world *w) {
+  struct bsim__curl_stats st;
+  bsim__lock(w->mgr);
+  bsim__xfer_curl_stats(&w->curl, &st);
+  bsim__unlock(w->mgr);
+  return st;
+}
+
 static inline void world_fault(struct world *w, const char *text) {
   struct bsim_serve_fault f;
   char err[160] = "";

@@ -121,6 +121,11 @@ static void test_curl_download_many_files(void **state) {
   }
   struct bsim_serve_stats st = world_stats(&w, NULL);
   assert_int_equal(st.gets, NJOBS * NSIZES); /* one request per file */
+  /* Nothing in flight, and no per-file state kept for finished files. */
+  struct bsim__curl_stats cs = world_curl_stats(&w);
+  assert_int_equal(cs.active, 0);
+  assert_int_equal(cs.slots, 0);
+  assert_int_equal(cs.requests, NJOBS * NSIZES);
   world_close(&w);
 }
 
@@ -154,8 +159,12 @@ static void test_curl_download_resume_after_reset(void **state) {
   assert_int_equal(world_size(temp), kept);
   assert_true(prefix_ok(temp, kept, 7));
   bsim_free(temp);
+  /* The validator is kept for the resume... */
+  assert_int_equal(world_curl_stats(&w).slots, 1);
 
   world_run_to(&w, job, BSIM_JOB_STATE_TRANSFERRED);
+  /* ...and dropped with the finished file. */
+  assert_int_equal(world_curl_stats(&w).slots, 0);
   assert_int_equal(world_error_count(job), 1);
   struct bsim_serve_stats st = world_stats(&w, "/r.bin");
   assert_int_equal(st.gets, 2);
