@@ -62,8 +62,7 @@ struct bsim__curl {
   struct bsim__curl_cx *events;
   struct bsim__curl_cx *deferred;
 
-  size_t active;   /* cx in flight (in the multi or deferred) */
-  size_t detached; /* of which detached Cancel-Session requests */
+  size_t active; /* cx in flight (in the multi or deferred) */
   uint64_t requests_total;
 
   /* The thread that runs the loop, learnt from the loop callbacks and from

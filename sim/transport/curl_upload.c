@@ -13,7 +13,7 @@
  *
  * The session outlives a transfer (curl_state.c), so a suspended or failed
  * upload continues where the server says it stands. Cancel-Session goes out
- * detached when the job is cancelled (bsim__xfer_curl_cancel), re-sent on
+ * detached when the job is cancelled (bsim__xfer_curl_forget), re-sent on
  * 5xx a bounded number of times. The source file must not change during
  * the upload: size and mtime are checked before every fragment and across
  * transfers (BG_E_LOCAL_FILE_CHANGED, context LOCAL_FILE).
@@ -229,6 +229,7 @@ static bsim_hr send_step(struct bsim__curl_cx *cx) {
     return send_fragment(cx);
   case BSIM__UP_REPLY: {
     struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+    if (slot == NULL || slot->reply_url == NULL) return BSIM_E_UNEXPECTED;
     cx->phase = BSIM__PHASE_REPLY;
     return bsim__curl_download_start(cx, slot->reply_url);
   }
@@ -568,7 +569,6 @@ void bsim__curl_upload_cancel(struct bsim__curl *ct, const char *key,
   cx->kind = BSIM__CURL_CANCEL_SESSION;
   cx->phase = BSIM__PHASE_UPLOAD;
   cx->up.fd = -1;
-  ct->detached++;
   cx->all_next = ct->all;
   if (ct->all != NULL) ct->all->all_prev = cx;
   ct->all = cx;

@@ -320,7 +320,6 @@ void bsim__curl_cx_free(struct bsim__curl_cx *cx) {
     list_remove(&ct->deferred, cx);
     ct->active--;
   }
-  if (cx->kind == BSIM__CURL_CANCEL_SESSION) ct->detached--;
   if (cx->xfer != NULL) cx->xfer->transport_data = NULL;
   cx_unlink_all(cx);
   bsim__curl_upload_release(cx);
