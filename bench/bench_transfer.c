@@ -441,6 +441,8 @@ static void parse(int argc, char **argv) {
       O.concurrency > 60 || O.large_mib < 1 || O.small_count < 1) {
     die("an option is out of range (reps 1..15, concurrency 1..60)");
   }
+  /* A job without files cannot be resumed (BG_E_EMPTY). */
+  if (O.concurrency > O.small_count) O.concurrency = O.small_count;
 }
 
 static void setup_dirs(void) {
