@@ -17,5 +17,7 @@
 #include "bitsim/trace.h"
 #include "bitsim/notify.h"
 #include "bitsim/serve.h"
+#include "bitsim/render.h"
+#include "bitsim/scenario.h"
 
 #endif /* BSIM_BITSIM_H */

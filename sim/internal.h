@@ -149,6 +149,11 @@ int bsim__notify_runnable(bsim_manager *mgr);
 /** Nonzero when callbacks are running on worker threads (time must not
  * jump while one is in flight). */
 int bsim__notify_in_flight(bsim_manager *mgr);
+/** Teardown: give back every slot still held (bsim_notify_hold). */
+void bsim__notify_release_held(bsim_manager *mgr);
+/** Nonzero while a callback or command line is actually running (held
+ * slots excluded): the manager cannot be freed then. */
+int bsim__notify_running(bsim_manager *mgr);
 /** Deliver what is ready. Called by the driver with the lock held; releases
  * it around each callback. Returns the number delivered. */
 size_t bsim__notify_run(bsim_manager *mgr);
@@ -239,6 +244,10 @@ bsim_hr bsim__manager_add_transport(bsim_manager *mgr,
 /** The model transport (sim/transport/xfer_model.c). */
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
 struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
+/** Validation rejected content of url that came from a peer (reference
+ * §7): every peer copy of url is dropped, so the next request goes to the
+ * origin (sim/transport/model_peers.c). */
+void bsim__model_peer_drop(bsim_manager *mgr, const char *url);
 
 /** The curl transport (sim/transport/xfer_curl.c): http, https and file
  * URLs on the manager's libuv loop. */

@@ -62,6 +62,16 @@ typedef int32_t bsim_hr;
   XX(E_WAIT_TIMEOUT, 0x800705B4,                                               \
      "The wait timed out before the engine went idle "                         \
      "(HRESULT_FROM_WIN32(ERROR_TIMEOUT)).")                                   \
+  XX(E_WINHTTP_TIMEOUT, 0x80072EE2,                                            \
+     "The connection timed out (HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT)).")  \
+  XX(E_WINHTTP_NAME_NOT_RESOLVED, 0x80072EE7,                                  \
+     "The server name could not be resolved.")                                 \
+  XX(E_WINHTTP_CANNOT_CONNECT, 0x80072EFD,                                     \
+     "The connection to the server could not be established.")                 \
+  XX(E_WINHTTP_CONNECTION_ERROR, 0x80072EFE,                                   \
+     "The connection with the server was reset or ended.")                     \
+  XX(E_WINHTTP_INVALID_SERVER_RESPONSE, 0x80072F78,                            \
+     "The server response could not be parsed.")                               \
   XX(S_ERROR_CONTEXT_NONE, 0x00200006, "Error context none.")                  \
   XX(S_PARTIAL_COMPLETE, 0x00200017, "Partial complete.")                      \
   XX(S_UNABLE_TO_DELETE_FILES, 0x0020001A, "Unable to delete files.")          \

@@ -102,6 +102,36 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_temporary_name(bsim_job *job,
                                                                 uint32_t index,
                                                                 char **out);
 
+/* ---- content validation and peers (reference §1.9, §7, §11) ----------- */
+
+/** SetValidationState (IBackgroundCopyFile3). Legal only once the file
+ * finished transferring (E_PENDING before); final states:
+ * BG_E_INVALID_STATE. valid nonzero marks the file validated. valid 0
+ * rejects the content and resets the file's progress to 0: bytes from the
+ * origin put the job in ERROR with BG_E_VALIDATION_FAILED (Resume fetches
+ * the file again); bytes from a peer drop the peer's copy and the file is
+ * fetched again from the origin (FileTransferred fires again), the job
+ * going back to QUEUED from TRANSFERRED (or SUSPENDED with the option
+ * peer_reject_suspends). Returns S_OK, E_INVALIDARG (NULL job, index out
+ * of range), E_PENDING, BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_file_set_validation_state(bsim_job *job, uint32_t index, int valid);
+/** GetValidationState: 1 after SetValidationState(TRUE) or once Complete
+ * renamed the file into place (Complete validates implicitly); 0 can mean
+ * "never set" (reference §7). Returns S_OK, E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_file_get_validation_state(bsim_job *job, uint32_t index, int *out);
+/** IsDownloadedFromPeer: 1 if any byte of the file's current content came
+ * from a peer. Returns S_OK, E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_file_is_downloaded_from_peer(bsim_job *job, uint32_t index, int *out);
+/** GetPeerDownloadStats (IBackgroundCopyFile4): bytes fetched from the
+ * origin and from peers over the file's life, a content rejected and
+ * fetched again included. Either out pointer may be NULL, not both.
+ * Returns S_OK, E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_file_get_peer_download_stats(
+    bsim_job *job, uint32_t index, uint64_t *from_origin, uint64_t *from_peers);
+
 /* ---- life cycle (reference §4, §8) ------------------------------------- */
 
 /** Resume: SUSPENDED/ERROR/TRANSIENT_ERROR -> QUEUED; no files: BG_E_EMPTY

@@ -118,6 +118,11 @@ struct bsim_manager_options {
    * transient error (GetError still says what failed); 1 = it becomes
    * BG_E_NO_PROGRESS with context GENERAL_QUEUE_MANAGER. */
   int no_progress_error_is_no_progress; /* 0 */
+  /** SetValidationState(FALSE) on a TRANSFERRED file whose bytes came from
+   * a peer (reference §7; the state is unconfirmed, §15): 0 = the job goes
+   * back to QUEUED and fetches the file again from the origin at once;
+   * 1 = it becomes SUSPENDED and fetches it at the next Resume. */
+  int peer_reject_suspends; /* 0 */
 };
 
 /** Fill opts with the defaults listed beside each field. */

@@ -153,7 +153,42 @@ struct bsim_fault {
   uint32_t count;    /* 1 */
   int http_status;   /* HTTP_STATUS: 503 */
   uint64_t bytes;    /* RESET_AFTER_BYTES, STALL, CORRUPT: 0 */
+  /** Which requests it applies to: BSIM_FAULT_SOURCE_ANY, _ORIGIN (those
+   * the origin serves) or _PEER (those a peer's copy serves; a CORRUPT
+   * fault so makes a corrupt peer copy, reference §7). */
+  int source; /* BSIM_FAULT_SOURCE_ANY */
 };
+
+/** Values of bsim_fault.source. */
+enum bsim_fault_source {
+  BSIM_FAULT_SOURCE_ANY = 0,
+  BSIM_FAULT_SOURCE_ORIGIN = 1,
+  BSIM_FAULT_SOURCE_PEER = 2,
+  BSIM_FAULT_SOURCE_COUNT /* not a value */
+};
+
+/** A peer cache (reference §7, §11): the host peer_host, added with
+ * opts.peer = 1, holds a copy of the origin file at url. From then on a
+ * download of url is served by the first peer (in the order added) that
+ * holds a copy and is up when the request is made, with that peer's
+ * latency, bandwidth and outages, and its bytes count as a peer's
+ * (bsim_file_get_peer_download_stats); with no such peer the origin
+ * serves it (§11 "no peer / peer error -> origin"). The copy's content is
+ * the origin's current one, unless a fault with source PEER corrupts it.
+ * A copy whose content a job rejects (bsim_file_set_validation_state 0) is
+ * dropped, so the file comes from the origin again (§7).
+ * Returns S_OK, BG_E_NOT_FOUND (peer_host not modelled, or not a peer),
+ * E_INVALIDARG (NULL, url not http(s) or too long), E_OUTOFMEMORY. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_peer_add(bsim_manager *mgr,
+                                                       const char *peer_host,
+                                                       const char *url);
+
+/** Whether peer_host still holds a copy of url (*out 1 or 0). Returns
+ * S_OK, BG_E_NOT_FOUND (peer_host not modelled), E_INVALIDARG. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_peer_holds(bsim_manager *mgr,
+                                                         const char *peer_host,
+                                                         const char *url,
+                                                         int *out);
 
 /** Fill with the defaults beside each field. */
 BSIM_EXTERN void bsim_fault_init(struct bsim_fault *fault,

@@ -128,6 +128,16 @@ BSIM_EXTERN void bsim_cmdline_runs_free(struct bsim_cmdline_run *runs,
 BSIM_EXTERN bsim_hr bsim_manager_set_cmdline_record_exit(bsim_manager *mgr,
                                                          int64_t exit_status);
 
+/** From inside a callback: after it returns, keep its notification slot for
+ * ms of virtual time, as a callback that takes that long would on Windows
+ * (the four-per-user limit, reference §6). Its result counts when the time
+ * is up; meanwhile no other notification of this job is delivered, and
+ * virtual time may jump (the callback is not running). A simulator
+ * facility with no BITS counterpart, for scenarios and teaching.
+ * Returns S_OK, E_INVALIDARG, or BG_E_INVALID_STATE when no callback of
+ * this job is running. */
+BSIM_EXTERN bsim_hr bsim_notify_hold(bsim_job *job, uint64_t ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,7 +52,11 @@ struct bsim__file {
   uint8_t transferred; /* every byte is in the temporary file */
   uint8_t completed;   /* renamed into place by Complete */
   uint8_t temp_made;   /* the temporary file was created on disk */
-  uint8_t from_peer;
+  uint8_t from_peer;   /* the current connection is a peer's (§7, §11) */
+  uint8_t valid;       /* SetValidationState(TRUE) (validation.c) */
+  uint8_t peer_held;   /* a byte now in the temporary file is a peer's */
+  uint64_t bytes_origin; /* GetPeerDownloadStats: bytes fetched, ever */
+  uint64_t bytes_peers;
 };
 
 /* ---- jobs --------------------------------------------------------------- */
@@ -266,6 +270,12 @@ void bsim__sched_slice_cb(bsim_manager *mgr, struct bsim__timer *timer);
 /** The transport that serves url, or NULL. */
 const struct bsim__transport *bsim__transport_for(bsim_manager *mgr,
                                                   const char *url);
+
+/* ---- validation.c (reference §7, §11) ---------------------------------- */
+/** Bytes of file f moved from before to after (absolute offsets) over the
+ * file's current connection: count them for GetPeerDownloadStats. */
+void bsim__valid_on_progress(struct bsim__file *f, uint64_t before,
+                             uint64_t after);
 
 /* ---- timer_heap.c ------------------------------------------------------- */
 /** Make room for count armed timers. Returns S_OK or E_OUTOFMEMORY. */

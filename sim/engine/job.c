@@ -289,6 +289,22 @@ static bsim_hr create_locked(bsim_manager *mgr, const char *user_name,
   return BSIM_S_OK;
 }
 
+/* CreateJob names the job and its owner in the trace, so that the
+ * narration and the pictures can say "job 1 'nightly update'". */
+static void trace_create(bsim_manager *mgr, const bsim_job *job,
+                         const char *user, const char *name,
+                         enum bsim_job_type type, bsim_hr hr) {
+  static const char *const types[] = {"download", "upload", "upload-reply"};
+  struct bsim__tr tr;
+  if (!BSIM__TR_BEGIN(&tr, mgr, "api", job)) return;
+  bsim__tr_str(&tr, "call", "create");
+  bsim__tr_str(&tr, "name", name);
+  bsim__tr_str(&tr, "user", user);
+  if ((unsigned)type < 3) bsim__tr_str(&tr, "type", types[type]);
+  bsim__tr_hr(&tr, "hr", hr);
+  bsim__tr_end(&tr);
+}
+
 bsim_hr bsim_job_create(bsim_manager *mgr, const char *user,
                         const char *display_name, enum bsim_job_type type,
                         bsim_guid *id_out, bsim_job **job_out) {
@@ -302,7 +318,7 @@ bsim_hr bsim_job_create(bsim_manager *mgr, const char *user,
     if (id_out != NULL) *id_out = job->id;
     *job_out = job;
   }
-  bsim__trace_api(mgr, "create", job, hr);
+  trace_create(mgr, job, user, display_name, type, hr);
   bsim__unlock(mgr);
   return hr;
 }

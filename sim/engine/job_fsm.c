@@ -62,6 +62,14 @@
  *                                           [scheduler.c network gate]
  *   TRANSIENT_ERROR --NETWORK_BACK--> QUEUED [manager.c set_network]
  *   CONNECTING/TRANSFERRING --OWNER_LOGOFF--> QUEUED [manager.c]
+ *   any non-final but ERROR --VALIDATE_REJECT--> ERROR [validation.c;
+ *                                            origin content rejected,
+ *                                            BG_E_VALIDATION_FAILED, §7]
+ *   TRANSFERRED --VALIDATE_REJECT_PEER--> QUEUED [validation.c; peer
+ *                                            content rejected, fetched
+ *                                            again from the origin (§7,
+ *                                            state unconfirmed, §15);
+ *                                            other states keep theirs]
  *
  * Invariants per state (bsim__job_check):
  *   QUEUED: on its priority's run queue, holds no slot, no transfer in
@@ -127,6 +135,8 @@ static const unsigned char table[BSIM__EV_COUNT][BSIM_JOB_STATE_COUNT] = {
     [BSIM__EV_NETWORK_LOST] = {sTE, sTE, sTE, no, no, eq, no, no, no},
     [BSIM__EV_NETWORK_BACK] = {no, no, no, no, no, sQ, no, no, no},
     [BSIM__EV_OWNER_LOGOFF] = {eq, sQ, sQ, no, no, no, no, no, no},
+    [BSIM__EV_VALIDATE_REJECT] = {sE, sE, sE, sE, eq, sE, sE, no, no},
+    [BSIM__EV_VALIDATE_REJECT_PEER] = {eq, eq, eq, eq, eq, eq, sQ, no, no},
 };
 
 static const char *const state_names[] = {

@@ -43,7 +43,9 @@
   X(INACTIVITY_EXPIRED, 0)                                                     \
   X(NETWORK_LOST, 0)                                                           \
   X(NETWORK_BACK, 0)                                                           \
-  X(OWNER_LOGOFF, 0)
+  X(OWNER_LOGOFF, 0)                                                           \
+  X(VALIDATE_REJECT, 1)                                                        \
+  X(VALIDATE_REJECT_PEER, 1)
 
 enum bsim__fsm_event {
 #define BSIM__FSM_EV_ENUM(name, api) BSIM__EV_##name,

@@ -99,7 +99,9 @@ static bsim_hr init_parts(bsim_manager *mgr) {
   hr = bsim__xfer_model_new(mgr, &mgr->transports[0]);
   if (BSIM_FAILED(hr)) return hr;
   mgr->transport_count = 1;
-  return bsim__notify_new(mgr, &mgr->notify);
+  hr = bsim__notify_new(mgr, &mgr->notify);
+  if (BSIM_FAILED(hr)) return hr;
+  return bsim__notify_configure(mgr->notify, &mgr->opts);
 }
 
 static void free_parts(bsim_manager *mgr) {
@@ -174,6 +176,7 @@ static void detach(bsim_manager *mgr, bsim_job *job) {
 }
 
 static void stop_everything(bsim_manager *mgr) {
+  bsim__notify_release_held(mgr); /* may drop the last refs of some jobs */
   for (bsim_job *j = mgr->lru_head; j != NULL; j = j->lru_next) {
     bsim__sched_stop_xfer(j);
   }
@@ -191,7 +194,9 @@ static void stop_everything(bsim_manager *mgr) {
 bsim_hr bsim_manager_free(bsim_manager *mgr) {
   if (mgr == NULL) return BSIM_S_OK;
   bsim__lock(mgr);
-  if (mgr->driving) {
+  /* From a callback, or while one runs on a worker: nothing is freed
+   * (style B.7, "Destroying the manager from a callback"). */
+  if (mgr->driving || bsim__notify_running(mgr)) {
     bsim__unlock(mgr);
     return BSIM_E_BUSY;
   }

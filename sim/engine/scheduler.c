@@ -200,7 +200,14 @@ void bsim__sched_stop_xfer(bsim_job *job) {
  * (the table has one road to TRANSFERRED). */
 static void finish_job(bsim_job *job) {
   if (job->state == BSIM_JOB_STATE_CONNECTING) {
+    /* An active job has a transfer or a pending start (the TRANSFERRING
+     * invariant). A job with nothing left to fetch (a TRANSFERRED job
+     * suspended and resumed) has neither, so it passes through
+     * TRANSFERRING with its start still pending. */
+    int pending = job->in_starts;
+    if (!pending && job->xfer == NULL) starts_push(job->mgr, job);
     bsim__fsm_fire(job, BSIM__EV_CONNECTED);
+    if (!pending && job->in_starts) bsim__starts_remove(job->mgr, job);
   }
   bsim__fsm_fire(job, BSIM__EV_ALL_DONE);
 }
@@ -465,6 +472,7 @@ void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done) {
   struct bsim__file *f = &job->files[xfer->file_index];
   uint64_t before = f->bytes_done;
   f->bytes_done = bytes_done; /* may go back: a restart without Range */
+  bsim__valid_on_progress(f, before, bytes_done);
   if (bytes_done > before) {
     /* Bytes moved: the no-progress clock stops (reference §4.4) and the
      * inactivity clock restarts. */

@@ -223,6 +223,8 @@ void bsim__notify_schedule(struct bsim__job_notify *jn) {
 
 /* ---- per-job state ------------------------------------------------------*/
 
+static void hold_fired(bsim_manager *mgr, struct bsim__timer *timer);
+
 static void retry_fired(bsim_manager *mgr, struct bsim__timer *timer) {
   (void)mgr;
   struct bsim__job_notify *jn =
@@ -256,6 +258,7 @@ struct bsim__job_notify *bsim__notify_jn(bsim_job *job, int create) {
     return NULL;
   }
   bsim__timer_init(&jn->retry_timer, retry_fired);
+  bsim__timer_init(&jn->hold_timer, hold_fired);
   jn->all_next = n->all_head;
   if (n->all_head != NULL) n->all_head->all_prev = jn;
   n->all_head = jn;
@@ -464,6 +467,27 @@ static void trace_result(struct bsim__job_notify *jn,
   bsim__tr_hr(&tr, "result", w->result);
   bsim__tr_u64(&tr, "count", jn->failures);
   bsim__tr_str(&tr, "user", w->slot_user->name);
+  bsim__tr_str(&tr, "phase", "end");
+  bsim__tr_u64(&tr, "slot", w->slot);
+  bsim__tr_end(&tr);
+}
+
+/* The slot a callback takes, traced so the timeline can draw the user's
+ * slots (issue "bitsim command", SVG timeline). */
+static void take_slot(struct bsim__job_notify *jn,
+                      struct bsim__notify_work *w) {
+  struct bsim__notify_user *u = w->slot_user;
+  uint32_t slot = 0;
+  while (slot < 63 && (u->slot_mask & (1ull << slot)))
+    slot++;
+  u->slot_mask |= 1ull << slot;
+  w->slot = slot;
+  struct bsim__tr tr;
+  if (!bsim__tr_begin(&tr, jn->n->mgr, "notify", jn->job)) return;
+  bsim__tr_str(&tr, "method", kind_name(w->kind));
+  bsim__tr_str(&tr, "user", u->name);
+  bsim__tr_str(&tr, "phase", "begin");
+  bsim__tr_u64(&tr, "slot", slot);
   bsim__tr_end(&tr);
 }
 
@@ -509,6 +533,7 @@ void bsim__notify_finish(struct bsim__notify *n, struct bsim__notify_work *w) {
   bsim_job *job = w->job;
   jn->busy = 0;
   w->slot_user->in_flight--;
+  w->slot_user->slot_mask &= ~(1ull << w->slot);
   n->in_flight--;
   if (!w->skipped) {
     w->slot_user->delivered++;
@@ -546,6 +571,48 @@ static void start(struct bsim__notify *n, struct bsim__job_notify *jn,
     w->reg = jn->reg;
     w->reg->refs++;
   }
+  w->hold_ms = 0;
+  take_slot(jn, w);
+}
+
+static void hold_fired(bsim_manager *mgr, struct bsim__timer *timer) {
+  struct bsim__job_notify *jn =
+      (struct bsim__job_notify *)((char *)timer -
+                                  offsetof(struct bsim__job_notify,
+                                           hold_timer));
+  (void)mgr;
+  jn->n->held--;
+  jn->work.hold_ms = 0;
+  bsim__notify_finish(jn->n, &jn->work);
+}
+
+/* A callback that called bsim_notify_hold keeps its slot for that much
+ * virtual time after it returned, as a callback that takes that long on
+ * Windows would; meanwhile time may jump (it is not running). */
+void bsim__notify_returned(struct bsim__notify *n,
+                           struct bsim__notify_work *w) {
+  if (w->hold_ms == 0 || w->kind == BSIM__NK_CMDLINE) {
+    bsim__notify_finish(n, w);
+    return;
+  }
+  n->held++;
+  bsim__timer_start(n->mgr, &w->jn->hold_timer,
+                    bsim__now_ms(n->mgr) + w->hold_ms);
+}
+
+bsim_hr bsim_notify_hold(bsim_job *job, uint64_t ms) {
+  if (job == NULL) return BSIM_E_INVALIDARG;
+  bsim_manager *mgr = bsim__job_manager(job);
+  if (mgr == NULL) return BSIM_E_INVALID_STATE;
+  bsim__lock(mgr);
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 0);
+  bsim_hr hr = BSIM_E_INVALID_STATE;
+  if (jn != NULL && jn->busy && jn->work.kind != BSIM__NK_CMDLINE) {
+    jn->work.hold_ms = ms;
+    hr = BSIM_S_OK;
+  }
+  bsim__unlock(mgr);
+  return hr;
 }
 
 static void flush_finalizers(struct bsim__notify *n) {
@@ -589,7 +656,7 @@ static size_t run_inline(struct bsim__notify *n) {
     bsim__unlock(n->mgr);
     bsim__notify_call(&jn->work);
     bsim__lock(n->mgr);
-    bsim__notify_finish(n, &jn->work);
+    bsim__notify_returned(n, &jn->work);
   }
   return count;
 }
@@ -617,7 +684,7 @@ void bsim__notify_serve(struct bsim__notify *n) {
     bsim__unlock(n->mgr);
     bsim__notify_call(w);
     bsim__lock(n->mgr);
-    bsim__notify_finish(n, w);
+    bsim__notify_returned(n, w);
   }
 }
 
@@ -653,12 +720,17 @@ int bsim__notify_runnable(bsim_manager *mgr) {
   return n->ready_head != NULL || n->dead_head != NULL || n->spawn_head != NULL;
 }
 
+int bsim__notify_running(bsim_manager *mgr) {
+  struct bsim__notify *n = bsim__mgr_notify(mgr);
+  return n != NULL && n->in_flight > n->held;
+}
+
 int bsim__notify_in_flight(bsim_manager *mgr) {
   struct bsim__notify *n = bsim__mgr_notify(mgr);
   if (n == NULL) return 0;
   /* THREADED: queued work is about to be taken by a worker, and a user at
    * its limit has callbacks running: either way time must not jump. */
-  return n->in_flight > 0 || (n->pool != NULL && n->queued_jobs > 0);
+  return n->in_flight > n->held || (n->pool != NULL && n->queued_jobs > 0);
 }
 
 /* ---- the dispatcher itself ----------------------------------------------*/
@@ -704,8 +776,24 @@ static void detach(struct bsim__notify *n, struct bsim__job_notify *jn) {
   bsim__free(jn);
 }
 
+/* Slots still held in virtual time are given back at teardown. */
+void bsim__notify_release_held(bsim_manager *mgr) {
+  struct bsim__notify *n = bsim__mgr_notify(mgr);
+  if (n == NULL) return;
+  for (struct bsim__job_notify *jn = n->all_head; jn != NULL && n->held > 0;) {
+    struct bsim__job_notify *next = jn->all_next;
+    if (bsim__timer_armed(&jn->hold_timer)) {
+      bsim__timer_stop(n->mgr, &jn->hold_timer);
+      n->held--;
+      bsim__notify_finish(n, &jn->work); /* may free jn */
+    }
+    jn = next;
+  }
+}
+
 void bsim__notify_free(struct bsim__notify *n) {
   if (n == NULL) return;
+  BSIM_ASSERT(n->held == 0);      /* bsim__notify_release_held ran first */
   BSIM_ASSERT(n->in_flight == 0); /* the manager refuses to die before */
   while (n->all_head != NULL) {
     struct bsim__job_notify *jn = n->all_head;

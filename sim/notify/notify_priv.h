@@ -53,6 +53,7 @@ struct bsim__notify_user {
   struct bsim__notify_user *ready_next;
   int in_ready;
   uint64_t delivered;
+  uint64_t slot_mask; /* slots in use, for the trace's slot numbers */
 };
 
 /** The one piece of work a job may have in flight. Without the lock, a
@@ -69,6 +70,8 @@ struct bsim__notify_work {
   bsim_hr result;
   int skipped; /* the event vanished before the call (job left ERROR) */
   uint64_t queued_ms;
+  uint64_t hold_ms; /* bsim_notify_hold: keep the slot this long after */
+  uint32_t slot;    /* which of the user's slots it occupies (for the trace) */
   struct bsim__notify_work *next;
 };
 
@@ -90,6 +93,7 @@ struct bsim__job_notify {
   uint32_t *files;
   uint32_t files_head, files_len, files_cap;
   struct bsim__timer retry_timer;
+  struct bsim__timer hold_timer; /* a held slot is given back when it fires */
   uint32_t failures;
   char *cmd_program;
   char **cmd_argv;
@@ -114,6 +118,8 @@ struct bsim__notify {
   struct bsim__notify_user *ready_head, *ready_tail;
   size_t queued_jobs;
   uint32_t in_flight; /* callbacks and command lines, all users */
+  uint32_t held;      /* of those, returned but holding their slot in
+                         virtual time (bsim_notify_hold): time may jump */
   uint32_t spawns;    /* real command lines running */
   int running;        /* inside bsim__notify_run: no nesting */
 
@@ -176,6 +182,9 @@ void bsim__notify_serve(struct bsim__notify *n);
 
 /* Calls the user's code for one work item; no lock held. */
 void bsim__notify_call(struct bsim__notify_work *work);
+/* A callback returned (lock held): finish it now, or hold its slot. */
+void bsim__notify_returned(struct bsim__notify *n,
+                           struct bsim__notify_work *work);
 /* Finishes one work item (lock held): slot, result, retry, references. */
 void bsim__notify_finish(struct bsim__notify *n,
                          struct bsim__notify_work *work);

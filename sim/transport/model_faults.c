@@ -61,6 +61,7 @@ static int fault_valid(const struct bsim_fault *f) {
   }
   if ((unsigned)f->kind >= (unsigned)BSIM_FAULT_KIND_COUNT) return 0;
   if (f->from_ms >= f->until_ms) return 0;
+  if ((unsigned)f->source >= (unsigned)BSIM_FAULT_SOURCE_COUNT) return 0;
   if (f->kind == BSIM_FAULT_HTTP_STATUS && !http_status_valid(f->http_status))
     return 0;
   return 1;
@@ -106,25 +107,43 @@ bsim_hr bsim_fault_add(bsim_manager *mgr, const struct bsim_fault *f) {
 
 static int fault_matches(const struct bsim__model_fault *mf,
                          enum bsim_fault_kind kind, const char *url,
-                         uint64_t req_ms) {
+                         uint64_t req_ms, int src) {
   if (mf->f.kind != kind) return 0;
+  if (mf->f.source != BSIM_FAULT_SOURCE_ANY && src != BSIM_FAULT_SOURCE_ANY &&
+      mf->f.source != src) {
+    return 0;
+  }
   if (mf->f.count != 0 && mf->used >= mf->f.count) return 0;
   if (req_ms < mf->f.from_ms || req_ms >= mf->f.until_ms) return 0;
   if (strncmp(url, mf->url, mf->url_len) != 0) return 0;
   return mf->prefix || url[mf->url_len] == '\0';
 }
 
-const struct bsim__model_fault *
-bsim__model_fault_take(struct bsim__model *m, enum bsim_fault_kind kind,
-                       const char *url, uint64_t req_ms) {
+static const struct bsim__model_fault *take(struct bsim__model *m,
+                                            enum bsim_fault_kind kind,
+                                            const char *url, uint64_t req_ms,
+                                            int src) {
   for (size_t i = 0; i < m->fault_count; i++) {
     struct bsim__model_fault *mf = &m->faults[i];
-    if (fault_matches(mf, kind, url, req_ms)) {
+    if (fault_matches(mf, kind, url, req_ms, src)) {
       mf->used++;
       return mf;
     }
   }
   return NULL;
+}
+
+const struct bsim__model_fault *
+bsim__model_fault_take(struct bsim__model *m, enum bsim_fault_kind kind,
+                       const char *url, uint64_t req_ms) {
+  return take(m, kind, url, req_ms, BSIM_FAULT_SOURCE_ANY);
+}
+
+const struct bsim__model_fault *
+bsim__model_fault_take_src(struct bsim__model *m, enum bsim_fault_kind kind,
+                           const char *url, uint64_t req_ms, int from_peer) {
+  return take(m, kind, url, req_ms,
+              from_peer ? BSIM_FAULT_SOURCE_PEER : BSIM_FAULT_SOURCE_ORIGIN);
 }
 
 /* Reference §9.1, applied to downloads as §10 recommends (unconfirmed). */

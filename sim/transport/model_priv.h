@@ -120,10 +120,26 @@ struct bsim__model_fault {
 const struct bsim__model_fault *
 bsim__model_fault_take(struct bsim__model *m, enum bsim_fault_kind kind,
                        const char *url, uint64_t req_ms);
+/** As bsim__model_fault_take, for a request a peer (from_peer 1) or the
+ * origin (0) serves: faults with another source are skipped. */
+const struct bsim__model_fault *
+bsim__model_fault_take_src(struct bsim__model *m, enum bsim_fault_kind kind,
+                           const char *url, uint64_t req_ms, int from_peer);
 /** Nonzero if status ends a download in ERROR (reference §9.1 table, or the
  * override). */
 int bsim__model_http_fatal(const struct bsim__model *m, int status);
 const char *bsim__model_fault_kind_name(enum bsim_fault_kind kind);
+
+/* ---- peer copies (model_peers.c, reference §7, §11) -------------------- */
+struct bsim__model_peer_copy {
+  char *url;                     /* the origin URL copied */
+  struct bsim__model_host *peer; /* the peer host holding it */
+  int dropped;                   /* rejected by validation */
+};
+/** The peer serving a request for url made at now_ms, or NULL (origin). */
+struct bsim__model_host *bsim__model_peer_for(struct bsim__model *m,
+                                              const char *url, uint64_t now_ms);
+void bsim__model_peers_free(struct bsim__model *m);
 
 /* ---- the model (xfer_model.c) ------------------------------------------- */
 struct bsim__model_xfer;
@@ -141,6 +157,9 @@ struct bsim__model {
   size_t pool_count;
   unsigned char *chunk;    /* 64 KiB of content on its way to disk */
   int8_t http_class[1000]; /* -1: table; 0 transient; 1 fatal */
+  struct bsim__model_peer_copy *peers; /* in the order added */
+  size_t peer_count;
+  size_t peer_cap;
 };
 /** The manager's model (the lock held). */
 struct bsim__model *bsim__model_of(bsim_manager *mgr);

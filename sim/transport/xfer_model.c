@@ -180,6 +180,14 @@ static void detach(struct bsim__model_xfer *x) {
   x->xfer->transport_data = NULL;
 }
 
+/* A scripted fault for this request: faults meant for the other source
+ * (origin or peer copy) are skipped. */
+static const struct bsim__model_fault *take_fault(struct bsim__model_xfer *x,
+                                                  enum bsim_fault_kind kind) {
+  return bsim__model_fault_take_src(x->m, kind, x->xfer->remote_url, x->req_ms,
+                                    x->host->opts.peer != 0);
+}
+
 /* ---- trace -------------------------------------------------------------- */
 
 /* A fault or outage took effect: at is the byte offset where it did
@@ -375,16 +383,12 @@ static int body_step(struct bsim__model_xfer *x, uint64_t now_ms) {
 
 /* The body faults of a request that starts at byte from. */
 static void take_body_faults(struct bsim__model_xfer *x, uint64_t from) {
-  struct bsim__model *m = x->m;
-  const char *url = x->xfer->remote_url;
   const struct bsim__model_fault *f;
-  if ((f = bsim__model_fault_take(m, BSIM_FAULT_RESET_AFTER_BYTES, url,
-                                  x->req_ms)) != NULL) {
+  if ((f = take_fault(x, BSIM_FAULT_RESET_AFTER_BYTES)) != NULL) {
     x->stop_at = add_sat(from, f->f.bytes);
     x->file->stats.faults++;
   }
-  if ((f = bsim__model_fault_take(m, BSIM_FAULT_STALL, url, x->req_ms)) !=
-      NULL) {
+  if ((f = take_fault(x, BSIM_FAULT_STALL)) != NULL) {
     uint64_t at = add_sat(from, f->f.bytes);
     if (at < x->stop_at) {
       x->stop_at = at;
@@ -392,8 +396,7 @@ static void take_body_faults(struct bsim__model_xfer *x, uint64_t from) {
     }
     x->file->stats.faults++;
   }
-  if ((f = bsim__model_fault_take(m, BSIM_FAULT_CORRUPT, url, x->req_ms)) !=
-      NULL) {
+  if ((f = take_fault(x, BSIM_FAULT_CORRUPT)) != NULL) {
     x->corrupt_from = add_sat(from, f->f.bytes);
     x->file->stats.faults++;
     trace_fault(x, "corrupt", x->corrupt_from, 0);
@@ -422,8 +425,7 @@ static int choose_start(struct bsim__model_xfer *x, uint64_t *from,
   if (wants_range) {
     x->file->stats.range_requests++;
     if (!x->host->opts.range_support) range_ok = 0;
-    if (range_ok && bsim__model_fault_take(x->m, BSIM_FAULT_NO_RANGE,
-                                           xfer->remote_url, x->req_ms)) {
+    if (range_ok && take_fault(x, BSIM_FAULT_NO_RANGE)) {
       x->file->stats.faults++;
       trace_fault(x, "no_range", UINT64_MAX, 0);
       range_ok = 0;
@@ -457,8 +459,7 @@ static int answer(struct bsim__model_xfer *x, uint64_t now_ms) {
     trace_fault(x, "outage", UINT64_MAX, 0);
     return fail_remote(x, WINHTTP_CANNOT_CONNECT);
   }
-  if (m->fault_count > 0 &&
-      bsim__model_fault_take(m, BSIM_FAULT_CONNECT_FAIL, url, x->req_ms)) {
+  if (m->fault_count > 0 && take_fault(x, BSIM_FAULT_CONNECT_FAIL)) {
     trace_fault(x, "connect_fail", UINT64_MAX, 0);
     return fail_remote(x, WINHTTP_CANNOT_CONNECT);
   }
@@ -471,8 +472,7 @@ static int answer(struct bsim__model_xfer *x, uint64_t now_ms) {
   x->file->stats.requests++;
   const struct bsim__model_fault *f;
   if (m->fault_count > 0 &&
-      (f = bsim__model_fault_take(m, BSIM_FAULT_HTTP_STATUS, url, x->req_ms)) !=
-          NULL) {
+      (f = take_fault(x, BSIM_FAULT_HTTP_STATUS)) != NULL) {
     int status = f->f.http_status;
     x->file->stats.faults++;
     trace_fault(x, "http_status", UINT64_MAX, status);
@@ -578,6 +578,12 @@ static bsim_hr model_start(void *ctx, struct bsim__xfer *xfer) {
   struct bsim__model_file *file;
   struct bsim__model_host *host = host_for(m, xfer->remote_url, &file);
   if (host == NULL) return BSIM_E_INVALIDARG;
+  /* A peer holding a copy serves it instead of the origin (§11). */
+  struct bsim__model_host *peer =
+      m->peer_count > 0
+          ? bsim__model_peer_for(m, xfer->remote_url, bsim__now_ms(m->mgr))
+          : NULL;
+  if (peer != NULL) host = peer;
   struct bsim__model_xfer *x = record_get(m);
   if (x == NULL) return BSIM_E_OUTOFMEMORY;
   x->xfer = xfer;
@@ -650,6 +656,7 @@ static void model_free(void *ctx) {
   free_map_items(&m->files, 1);
   free_map_items(&m->hosts, 0);
   bsim__model_partials_free(&m->partials);
+  bsim__model_peers_free(m);
   bsim__free(m->chunk);
   for (size_t i = 0; i < m->fault_count; i++)
     bsim__free(m->faults[i].url);

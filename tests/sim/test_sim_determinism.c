@@ -140,15 +140,9 @@ static void make_jobs(struct world *w) {
 static void act(struct world *w) {
   bsim_job *job = w->jobs[draw(w, 0, JOBS - 1)];
   bsim_hr hr;
-  enum bsim_job_state st;
   switch (draw(w, 0, 9)) {
   case 0:
-    /* Not TRANSFERRED ones: suspending and resuming a job whose files are
-     * all in trips an engine invariant (job_fsm.c, reported). */
-    hr = bsim_job_get_state(job, &st);
-    if (BSIM_SUCCEEDED(hr) && st != BSIM_JOB_STATE_TRANSFERRED) {
-      hr = bsim_job_suspend(job);
-    }
+    hr = bsim_job_suspend(job);
     break;
   case 1:
     hr = bsim_job_cancel(job);

@@ -86,6 +86,13 @@ static const struct row rows[] = {
     /* §4.2 "TRANSFERRING | owner logs off | QUEUED" (CONNECTING too); a
      * queued job simply waits (§12). */
     {BSIM__EV_OWNER_LOGOFF, "=QQ------", "§4.2, §12"},
+    /* §4.2 "any (file finished, origin source) | SetValidationState(FALSE)
+     * | ERROR (BG_E_VALIDATION_FAILED)"; a job already in ERROR stays. */
+    {BSIM__EV_VALIDATE_REJECT, "EEEE=EE--", "§4.2, §7"},
+    /* §4.2 "any (file finished, peer source) | SetValidationState(FALSE) |
+     * back to transfer (QUEUED sensible)": a TRANSFERRED job goes back to
+     * QUEUED; in other states the file just waits for the next transfer. */
+    {BSIM__EV_VALIDATE_REJECT_PEER, "======Q--", "§4.2, §7, §15"},
 };
 
 static int letter_state(char c) {
@@ -149,12 +156,15 @@ static void test_fsm_illegal_codes(void **state) {
   }
 }
 
-/* API events are exactly the first nine; the rest are internal. */
+/* API events are the first nine and the two validation events appended
+ * after the internal ones (reference §7); the rest are internal. */
 static void test_fsm_api_events(void **state) {
   (void)state;
   for (int ev = 0; ev < BSIM__EV_COUNT; ev++) {
     assert_int_equal(bsim__fsm_is_api((enum bsim__fsm_event)ev),
-                     ev <= BSIM__EV_GET_ERROR);
+                     ev <= BSIM__EV_GET_ERROR ||
+                         ev == BSIM__EV_VALIDATE_REJECT ||
+                         ev == BSIM__EV_VALIDATE_REJECT_PEER);
   }
 }
 

@@ -1,0 +1,17 @@
+# Scenario files run by the command, as users run them: every example in
+# docs/examples/ (the tutorial's pain points) and every regression scenario
+# in tests/scenarios/ must run with all its expectations holding.
+if(TARGET bitsim_cli)
+  file(GLOB _bsim_scenarios CONFIGURE_DEPENDS
+    ${PROJECT_SOURCE_DIR}/docs/examples/*.scn
+    ${PROJECT_SOURCE_DIR}/tests/scenarios/*.scn)
+  foreach(_scn IN LISTS _bsim_scenarios)
+    get_filename_component(_name ${_scn} NAME_WE)
+    set(_dir ${CMAKE_CURRENT_BINARY_DIR}/scenario-work/${_name})
+    add_test(NAME scenario/${_name}
+      COMMAND sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && exec \"$2\" run \"$3\" --quiet --workdir \"$1\""
+              scenario ${_dir} $<TARGET_FILE:bitsim_cli> ${_scn})
+    set_tests_properties(scenario/${_name} PROPERTIES LABELS sim TIMEOUT 120
+      ENVIRONMENT "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+  endforeach()
+endif()
