@@ -115,6 +115,19 @@ void bsim__job_unref(bsim_job *job);
 struct bsim__job_notify;
 struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
 
+/* ---- the durable store (sim/engine/persist.c, sim/store/) ---------------
+ * The engine's call-outs: the one state setter and the job mutators say
+ * "this job changed"; the change is committed before the engine lock goes
+ * back to the caller (docs/store.md). No-ops without a store. */
+/** Save the job (at once, or with the group before the lock is released
+ * when store_group_commit is set). */
+void bsim__store_job_changed(bsim_job *job);
+/** The job became final (reference §13: it leaves the store). */
+void bsim__store_job_removed(bsim_job *job);
+/** Commit every pending change. Returns S_OK or the store's failure
+ * (E_WIN32_DISK_FULL, BG_E_DATABASE_CORRUPT, ...), pending kept. */
+bsim_hr bsim__store_flush(bsim_manager *mgr);
+
 /* ---- notifications (sim/notify/) -----------------------------------------
  * The engine tells the dispatcher what happened; the dispatcher decides what
  * is delivered (notify flags, registration, four-per-user limit, retries)

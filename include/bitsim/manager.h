@@ -123,6 +123,19 @@ struct bsim_manager_options {
    * back to QUEUED and fetches the file again from the origin at once;
    * 1 = it becomes SUSPENDED and fetches it at the next Resume. */
   int peer_reject_suspends; /* 0 */
+
+  /* Durable store (docs/store.md, reference §13), appended. */
+  /** 0: every change is committed on its own before the engine goes on;
+   * 1 (group commit): the changes made while the engine lock is held are
+   * committed in one transaction before the lock goes back to a caller (an
+   * API call returning, a callback, the end of a driving call). Either
+   * way a change is durable before any caller can see it. */
+  int store_group_commit; /* 0 */
+  /** The state a job that was CONNECTING or TRANSFERRING when the store
+   * was last written comes back in: BSIM_JOB_STATE_QUEUED (reference §13
+   * calls it the consistent choice, unconfirmed) or
+   * BSIM_JOB_STATE_SUSPENDED. */
+  enum bsim_job_state store_active_restart_state; /* QUEUED */
 };
 
 /** Fill opts with the defaults listed beside each field. */
@@ -130,10 +143,17 @@ BSIM_EXTERN void bsim_manager_options_init(struct bsim_manager_options *opts);
 
 /** Create a manager. opts may be NULL for all defaults.
  * Returns S_OK, E_INVALIDARG (an option out of range), E_OUTOFMEMORY, or
- * a store error (issue: durable store).
+ * a store error (bsim_manager_store_error says which file and why):
+ * BG_E_DATABASE_CORRUPT (unreadable, damaged, or written by a newer
+ * version; left untouched), E_WIN32_SHARING_VIOLATION (another process
+ * has it open), E_WIN32_DISK_FULL, E_ACCESSDENIED.
  * Ownership: the caller frees *out with bsim_manager_free. */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_manager_new(const struct bsim_manager_options *opts, bsim_manager **out);
+
+/** Why the last bsim_manager_new on this thread failed to open its store:
+ * a sentence naming the file ("" when it did not fail on the store). */
+BSIM_EXTERN const char *bsim_manager_store_error(void);
 
 /** Free a manager. Jobs still referenced by the caller stay valid objects
  * that answer BG_E_INVALID_STATE until their last bsim_job_unref.
@@ -209,6 +229,16 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_run_until(bsim_manager *mgr,
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_manager_run_until_job_state(bsim_manager *mgr, bsim_job *job,
                                  uint32_t state_mask, uint64_t deadline_ms);
+
+/** For a driver that runs the engine on its own thread and decides itself
+ * when virtual time may jump (the Windows binding, docs/compat.md "Time"):
+ * the earliest armed timer deadline, the JobInactivityTimeout sweep
+ * included, in *deadline_ms (UINT64_MAX when none), and in *in_flight
+ * nonzero while real I/O or a callback is in flight or work is already
+ * runnable (a jump must wait). Returns S_OK, E_INVALIDARG (NULL). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_manager_pending(bsim_manager *mgr,
+                                                        uint64_t *deadline_ms,
+                                                        int *in_flight);
 
 /** Free memory returned by bitsim (strings, arrays). NULL is a no-op. */
 BSIM_EXTERN void bsim_free(void *p);

@@ -90,7 +90,8 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_model_file_content(bsim_manager *mgr,
                                                            void *buf,
                                                            uint64_t len);
 
-/** What the model did with a published file. */
+/** What the model did with a published file. Requests that a peer's copy
+ * of it served (bsim_model_peer_add) count too. */
 struct bsim_model_file_stats {
   uint64_t size_bytes;
   uint32_t version;        /* 1 after the first publish */

@@ -123,8 +123,11 @@ static const char *default_store(char *buf, size_t size) {
   return buf;
 }
 
+/* One invocation of many over a store must not mint the GUIDs of the last
+ * one: with a store the seed is drawn unless --seed names one; in memory
+ * it is 1, so that a run is reproducible. */
 static bsim_hr open_manager(struct bsim__cli_globals *g, bsim_manager **mgr) {
-  char buf[4096];
+  static char buf[4096];
   struct bsim_manager_options o;
   bsim_manager_options_init(&o);
   o.seed = g->seed;
@@ -138,6 +141,7 @@ static bsim_hr open_manager(struct bsim__cli_globals *g, bsim_manager **mgr) {
     g->store_explicit = getenv("BITSIM_STORE") != NULL;
   }
   o.store_path = g->memory ? NULL : g->store;
+  if (!g->seed_explicit) o.seed = o.store_path != NULL ? 0 : 1;
   bsim_hr hr = bsim_manager_new(&o, mgr);
   if (hr == BSIM_E_NOTIMPL && o.store_path != NULL && !g->store_explicit) {
     /* This build has no durable store: keep the jobs of this invocation in
@@ -146,6 +150,7 @@ static bsim_hr open_manager(struct bsim__cli_globals *g, bsim_manager **mgr) {
           "invocation only (--memory silences this)\n",
           stderr);
     o.store_path = NULL;
+    if (!g->seed_explicit) o.seed = 1;
     hr = bsim_manager_new(&o, mgr);
   }
   g->store = o.store_path;

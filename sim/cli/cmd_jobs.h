@@ -51,8 +51,9 @@ struct bsim__cli_globals {
   int raw;            /* /rawreturn */
   const char *user;   /* --user, else $USER, else "user" */
   int admin;          /* --admin */
-  uint64_t seed;      /* --seed, 1 */
-  int clock;          /* --clock: -1 choose, else enum bsim_clock_mode */
+  uint64_t seed;      /* --seed; else 1 in memory, drawn with a store */
+  int seed_explicit;
+  int clock; /* --clock: -1 choose, else enum bsim_clock_mode */
   enum bsim__cli_progress progress; /* --progress=bar|plain */
   const char *hosts[BSIM__CLI_MAX_NET];
   unsigned host_count;

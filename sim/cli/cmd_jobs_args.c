@@ -165,6 +165,7 @@ static int parse_value_opt(int argc, char **argv, int *i,
   } else if (opt_is(arg, "--publish")) {
     g->publish[g->publish_count++] = v;
   } else if (opt_is(arg, "--seed")) {
+    g->seed_explicit = 1;
     if (bsim__cli_parse_u64(v, 0, &g->seed) != 0) {
       return bsim__cli_usage(NULL, "--seed needs a number"), -1;
     }

@@ -39,6 +39,7 @@ struct bsim__user {
   uint8_t is_admin;
   uint8_t logged_on;
   uint8_t orphaned; /* the manager is gone; freed at refs == 0 */
+  uint8_t restored; /* made from the store; bsim_user_add claims it */
 };
 
 /* ---- files -------------------------------------------------------------- */
@@ -48,13 +49,13 @@ struct bsim__file {
   char *local;          /* points into remote's block */
   uint64_t bytes_total; /* BSIM_SIZE_UNKNOWN until known */
   uint64_t bytes_done;
-  uint32_t temp_id;    /* the temporary name is BIT<temp_id hex>.tmp */
-  uint8_t transferred; /* every byte is in the temporary file */
-  uint8_t completed;   /* renamed into place by Complete */
-  uint8_t temp_made;   /* the temporary file was created on disk */
-  uint8_t from_peer;   /* the current connection is a peer's (§7, §11) */
-  uint8_t valid;       /* SetValidationState(TRUE) (validation.c) */
-  uint8_t peer_held;   /* a byte now in the temporary file is a peer's */
+  uint32_t temp_id;      /* the temporary name is BIT<temp_id hex>.tmp */
+  uint8_t transferred;   /* every byte is in the temporary file */
+  uint8_t completed;     /* renamed into place by Complete */
+  uint8_t temp_made;     /* the temporary file was created on disk */
+  uint8_t from_peer;     /* the current connection is a peer's (§7, §11) */
+  uint8_t valid;         /* SetValidationState(TRUE) (validation.c) */
+  uint8_t peer_held;     /* a byte now in the temporary file is a peer's */
   uint64_t bytes_origin; /* GetPeerDownloadStats: bytes fetched, ever */
   uint64_t bytes_peers;
 };
@@ -77,8 +78,9 @@ struct bsim_job {
   uint8_t in_runq;   /* linked on a run queue (QUEUED and waiting) */
   uint8_t in_starts; /* linked on the start list (needs its next file) */
   uint8_t has_error;
-  uint8_t net_error; /* the error is BG_E_NETWORK_DISCONNECTED */
-  uint8_t retired;   /* final: on the retired list, out of the index */
+  uint8_t net_error;   /* the error is BG_E_NETWORK_DISCONNECTED */
+  uint8_t retired;     /* final: on the retired list, out of the index */
+  uint8_t store_dirty; /* on the manager's list of jobs to save */
 
   uint32_t notify_flags;
   uint32_t min_retry_delay_s;
@@ -181,6 +183,14 @@ struct bsim_manager {
   struct bsim__transport transports[BSIM__MAX_TRANSPORTS];
   uint32_t transport_count;
 
+  /* Durable store (persist.c); store_on is 0 for the in-memory default. */
+  const struct bsim__store_ops *store_ops;
+  void *store;
+  int store_on;
+  bsim_job **store_dirty; /* referenced until saved */
+  uint32_t store_dirty_len;
+  uint32_t store_dirty_cap;
+
   /* Driver. */
   int driving;
   int driver_waiting; /* the driver is blocked in the libuv loop */
@@ -198,6 +208,19 @@ void bsim__user_release(struct bsim__user *user);
 void bsim__manager_arm_inactivity(bsim_manager *mgr);
 /** Mark the scheduler as needing a pass and wake the driver. */
 void bsim__sched_kick(bsim_manager *mgr);
+
+/** A user rebuilt from the store (persist.c); NULL on allocation failure. */
+struct bsim__user *bsim__user_restore(bsim_manager *mgr, const char *name,
+                                      int is_admin);
+
+/* ---- persist.c: the engine's side of the store seam -------------------- */
+/** Open opts.store_path (or the in-memory store), load the jobs it keeps
+ * and continue time from its recorded position (docs/store.md). On
+ * failure why names the file. */
+bsim_hr bsim__store_open(bsim_manager *mgr, const char *path, char *why,
+                         size_t cap);
+/** Save what is pending and close. */
+void bsim__store_close(bsim_manager *mgr);
 
 /* ---- job index (jobindex.c) --------------------------------------------- */
 bsim_hr bsim__index_reserve(bsim_manager *mgr, uint32_t jobs);
@@ -239,6 +262,15 @@ bsim_hr bsim__job_unlock(bsim_manager *mgr, const char *call,
 /** Trace an API call: {"ev":"api","call":name,"hr":...}. */
 void bsim__trace_api(bsim_manager *mgr, const char *call, const bsim_job *job,
                      bsim_hr hr);
+/** Append files (all or nothing). Returns S_OK or E_OUTOFMEMORY. */
+bsim_hr bsim__job_append_files(bsim_job *job, uint32_t count,
+                               const struct bsim_file_info *files);
+/** A job rebuilt from the store: allocated, given id, linked to its owner,
+ * the index and the inactivity list like a new one; state SUSPENDED and
+ * the manager's reference only. NULL on allocation failure. */
+bsim_job *bsim__job_restore_new(bsim_manager *mgr, struct bsim__user *user,
+                                const char *display_name,
+                                enum bsim_job_type type, const bsim_guid *id);
 /** Nonzero when index is a file still to transfer. */
 uint32_t bsim__job_first_pending(const bsim_job *job);
 /** Arm (or stop) the job's one timer for its current state. */

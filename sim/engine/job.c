@@ -38,6 +38,9 @@ bsim_manager *bsim__job_lock(bsim_job *job) {
 bsim_hr bsim__job_unlock(bsim_manager *mgr, const char *call,
                          const bsim_job *job, bsim_hr hr) {
   if (mgr != NULL) {
+    /* Committed before the caller sees the result (docs/store.md). */
+    bsim_hr stored = bsim__store_flush(mgr);
+    if (BSIM_SUCCEEDED(hr) && BSIM_FAILED(stored)) hr = stored;
     bsim__trace_api(mgr, call, job, hr);
     bsim__unlock(mgr);
   }
@@ -58,6 +61,7 @@ void bsim__job_touch(bsim_job *job) {
   uint64_t now = bsim__now_ms(mgr);
   job->modified_unix_ms = bsim__wall_unix_ms(mgr);
   if (job->retired) return;
+  bsim__store_job_changed(job);
   job->last_activity_ms = now;
   if (mgr->lru_tail == job) return;
   /* Move to the tail: the list stays ordered by last activity. */
@@ -305,6 +309,26 @@ static void trace_create(bsim_manager *mgr, const bsim_job *job,
   bsim__tr_end(&tr);
 }
 
+bsim_job *bsim__job_restore_new(bsim_manager *mgr, struct bsim__user *user,
+                                const char *display_name,
+                                enum bsim_job_type type, const bsim_guid *id) {
+  if (BSIM_FAILED(bsim__index_reserve(mgr, mgr->jobs + 1)) ||
+      BSIM_FAILED(bsim__timer_reserve(mgr, 2 * (mgr->jobs + 1) + HEAP_SLACK))) {
+    return NULL;
+  }
+  size_t name_len = strlen(display_name) + 1;
+  bsim_job *job = bsim__calloc(1, sizeof *job + name_len);
+  if (job == NULL) return NULL;
+  job_defaults(mgr, job, type);
+  atomic_store(&job->refs, 1); /* the manager's only */
+  job->id = *id;
+  bsim_guid_format(&job->id, job->id_text);
+  job->display_name = inline_name(job);
+  memcpy(job->display_name, display_name, name_len);
+  job_link(mgr, job, user);
+  return job;
+}
+
 bsim_hr bsim_job_create(bsim_manager *mgr, const char *user,
                         const char *display_name, enum bsim_job_type type,
                         bsim_guid *id_out, bsim_job **job_out) {
@@ -314,6 +338,16 @@ bsim_hr bsim_job_create(bsim_manager *mgr, const char *user,
   bsim__lock(mgr);
   bsim_job *job = NULL;
   bsim_hr hr = create_locked(mgr, user, display_name, type, &job);
+  if (BSIM_SUCCEEDED(hr)) {
+    bsim__store_job_changed(job);
+    hr = bsim__store_flush(mgr);
+  }
+  if (BSIM_FAILED(hr) && job != NULL) {
+    /* Not durable: the job never existed (reference §13). */
+    bsim__fsm_fire(job, BSIM__EV_CANCEL);
+    bsim__job_unref(job);
+    job = NULL;
+  }
   if (BSIM_SUCCEEDED(hr)) {
     if (id_out != NULL) *id_out = job->id;
     *job_out = job;

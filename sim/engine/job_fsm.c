@@ -301,6 +301,12 @@ void bsim__fsm_set_state_at(bsim_job *job, enum bsim_job_state to,
   }
   entry_hooks(job, from, (int)to, ev);
   if (job->mgr->trace != NULL) trace_state(job, from, (int)to, ev, file, line);
+  /* Durable before anyone hears of it (docs/store.md). */
+  if (bsim__fsm_is_final((int)to)) {
+    bsim__store_job_removed(job);
+  } else {
+    bsim__store_job_changed(job);
+  }
   bsim__notify_state(job, (enum bsim_job_state)from, to);
   if (bsim__fsm_is_final((int)to)) {
     bsim__job_retire(job); /* may free the job */
@@ -316,6 +322,20 @@ enum bsim_job_state bsim__fsm_fire_at(bsim_job *job, enum bsim__fsm_event ev,
   if (to == eq) return (enum bsim_job_state)job->state;
   bsim__fsm_set_state_at(job, (enum bsim_job_state)to, ev, file, line);
   return (enum bsim_job_state)to;
+}
+
+void bsim__fsm_restore(bsim_job *job, enum bsim_job_state state) {
+  BSIM_ASSERT(!bsim__fsm_is_active((int)state) &&
+              !bsim__fsm_is_final((int)state));
+  job->state = (uint8_t)state;
+  if (state == sQ) bsim__runq_push(job->mgr, job, 0);
+  bsim__job_rearm(job);
+  struct bsim__tr tr;
+  if (BSIM__TR_BEGIN(&tr, job->mgr, "restore", job)) {
+    bsim__tr_str(&tr, "state", state_names[state]);
+    bsim__tr_end(&tr);
+  }
+  bsim__job_check(job);
 }
 
 /* ---- invariants --------------------------------------------------------- */

@@ -92,6 +92,11 @@ void bsim__fsm_set_state_at(bsim_job *job, enum bsim_job_state to,
 enum bsim_job_state bsim__fsm_fire_at(bsim_job *job, enum bsim__fsm_event ev,
                                       const char *file, int line);
 
+/** Put a job rebuilt from the store (persist.c) into state, which must
+ * not be active or final: the only other writer of job->state, with the
+ * entry work a restored job needs (run queue, timer) and no event. */
+void bsim__fsm_restore(bsim_job *job, enum bsim_job_state state);
+
 /** Assert what must hold in the job's state (SQLite's assert_pager_state).
  */
 void bsim__job_check(const bsim_job *job);

@@ -100,7 +100,7 @@ static bsim_hr check_add(bsim_job *job, uint32_t count,
 }
 
 /* Allocate everything first, then commit: all or nothing. */
-static bsim_hr append_files(bsim_job *job, uint32_t count,
+bsim_hr bsim__job_append_files(bsim_job *job, uint32_t count,
                             const struct bsim_file_info *files) {
   uint32_t need = job->file_count + count;
   if (need == 1 && job->file_cap == 0) {
@@ -151,7 +151,7 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
   if (BSIM_FAILED(hr)) return hr;
   bsim_manager *mgr = bsim__job_lock(job);
   hr = job->mgr == NULL ? BSIM_E_INVALID_STATE : check_add(job, count, files);
-  if (BSIM_SUCCEEDED(hr)) hr = append_files(job, count, files);
+  if (BSIM_SUCCEEDED(hr)) hr = bsim__job_append_files(job, count, files);
   if (BSIM_SUCCEEDED(hr)) {
     /* A TRANSFERRED job stays TRANSFERRED until Resume (reference §4.2;
      * the state after AddFile alone is unconfirmed, §15). An active job

@@ -72,8 +72,11 @@ static bsim_hr check_options(const struct bsim_manager_options *o) {
   }
   /* Policy range 0-999 days (reference §14). */
   if (o->job_inactivity_timeout_s > 999u * 86400u) return BSIM_E_INVALIDARG;
-  /* The durable store is not part of this engine build. */
-  if (o->store_path != NULL) return BSIM_E_NOTIMPL;
+  /* Reference §13: where an interrupted transfer comes back. */
+  if (o->store_active_restart_state != BSIM_JOB_STATE_QUEUED &&
+      o->store_active_restart_state != BSIM_JOB_STATE_SUSPENDED) {
+    return BSIM_E_INVALIDARG;
+  }
   return BSIM_S_OK;
 }
 
@@ -119,6 +122,7 @@ static void free_parts(bsim_manager *mgr) {
   bsim__xfer_pool_free(mgr);
   bsim__loop_free(mgr->loop);
   bsim__trace_free(mgr->trace);
+  bsim__free(mgr->store_path);
   bsim__free(mgr->index);
   for (struct bsim__user *u = mgr->users; u != NULL;) {
     struct bsim__user *next = u->next;
@@ -151,8 +155,19 @@ bsim_hr bsim_manager_new(const struct bsim_manager_options *opts,
   mgr->opts.store_path = NULL;
   atomic_init(&mgr->wake_flag, 0);
   hr = init_parts(mgr);
+  if (BSIM_SUCCEEDED(hr) && o.store_path != NULL &&
+      (mgr->store_path = bsim__strdup(o.store_path)) == NULL) {
+    hr = BSIM_E_OUTOFMEMORY;
+  }
   if (BSIM_FAILED(hr)) {
     free_parts(mgr);
+    return hr;
+  }
+  char why[600] = "";
+  hr = bsim__store_open(mgr, mgr->store_path, why, sizeof why);
+  if (BSIM_FAILED(hr)) {
+    /* Jobs may have been restored before the failure: full teardown. */
+    (void)bsim_manager_free(mgr);
     return hr;
   }
   struct bsim__tr tr;
@@ -201,6 +216,7 @@ bsim_hr bsim_manager_free(bsim_manager *mgr) {
     return BSIM_E_BUSY;
   }
   stop_everything(mgr);
+  bsim__store_close(mgr); /* the offsets the stops left, then close */
   for (uint32_t i = 0; i < mgr->transport_count; i++) {
     const struct bsim__transport *t = &mgr->transports[i];
     if (t->ops->free != NULL) t->ops->free(t->ctx);
@@ -301,7 +317,15 @@ static void trace_user(bsim_manager *mgr, const char *op, const char *name,
 
 static bsim_hr add_user_locked(bsim_manager *mgr, const char *name,
                                int is_admin) {
-  if (bsim__user_find(mgr, name) != NULL) return BSIM_E_INVALIDARG;
+  struct bsim__user *found = bsim__user_find(mgr, name);
+  if (found != NULL) {
+    /* A user brought back by the store is claimed once, as it was. */
+    if (!found->restored || found->is_admin != (is_admin != 0)) {
+      return BSIM_E_INVALIDARG;
+    }
+    found->restored = 0;
+    return BSIM_S_OK;
+  }
   struct bsim__user *u = bsim__calloc(1, sizeof *u);
   char *copy = bsim__strdup(name);
   if (u == NULL || copy == NULL) {
@@ -317,6 +341,14 @@ static bsim_hr add_user_locked(bsim_manager *mgr, const char *name,
     tail = &(*tail)->next;
   *tail = u;
   return BSIM_S_OK;
+}
+
+struct bsim__user *bsim__user_restore(bsim_manager *mgr, const char *name,
+                                      int is_admin) {
+  if (BSIM_FAILED(add_user_locked(mgr, name, is_admin))) return NULL;
+  struct bsim__user *u = bsim__user_find(mgr, name);
+  u->restored = 1;
+  return u;
 }
 
 bsim_hr bsim_user_add(bsim_manager *mgr, const char *name, int is_admin) {

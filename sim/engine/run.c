@@ -74,7 +74,11 @@ static int work_step(bsim_manager *mgr, const struct drive *d) {
   if (reached(mgr, d)) return 1;
   if (bsim__sched_pass(mgr)) did = 1;
   if (reached(mgr, d)) return 1;
-  if (bsim__notify_runnable(mgr) && bsim__notify_run(mgr) != 0) did = 1;
+  if (bsim__notify_runnable(mgr)) {
+    /* A callback sees only what is durable (docs/store.md). */
+    (void)bsim__store_flush(mgr);
+    if (bsim__notify_run(mgr) != 0) did = 1;
+  }
   return did;
 }
 
@@ -188,6 +192,8 @@ static bsim_hr drive(bsim_manager *mgr, struct drive *d) {
   }
   mgr->watch_job = NULL;
   mgr->driving = 0;
+  bsim_hr stored = bsim__store_flush(mgr);
+  if (BSIM_SUCCEEDED(hr) && BSIM_FAILED(stored)) hr = stored;
   bsim__unlock(mgr);
   return hr;
 }
@@ -241,6 +247,23 @@ uint64_t bsim_manager_now_ms(bsim_manager *mgr) {
   uint64_t now = mgr->clock.now_ms;
   bsim__unlock(mgr);
   return now;
+}
+
+/* For a driver on another thread (the Windows binding's service thread,
+ * sim/compat): what it needs to decide whether virtual time may jump. */
+bsim_hr bsim_manager_pending(bsim_manager *mgr, uint64_t *deadline_ms,
+                             int *in_flight) {
+  if (mgr == NULL || deadline_ms == NULL || in_flight == NULL) {
+    return BSIM_E_INVALIDARG;
+  }
+  bsim__lock(mgr);
+  struct bsim__timer *next = bsim__timer_peek(mgr);
+  *deadline_ms = next != NULL ? next->deadline_ms : UINT64_MAX;
+  *in_flight = transports_busy(mgr) || bsim__notify_in_flight(mgr) ||
+               mgr->sched_dirty || bsim__notify_runnable(mgr) ||
+               atomic_load(&mgr->wake_flag) != 0;
+  bsim__unlock(mgr);
+  return BSIM_S_OK;
 }
 
 uint64_t bsim__now_ms(bsim_manager *mgr) {

@@ -1,0 +1,238 @@
+/* bitsim — the job object's methods from IBackgroundCopyJob2 to Job5
+ * (reference §1.5-§1.8) and IBackgroundCopyJobHttpOptions (§1.10).
+ *
+ * What the engine does not model yet returns E_NOTIMPL and is listed in
+ * docs/compat.md: reply data and credentials (no upload or auth in the
+ * engine API), remote prefixes, ranged files, ACL flags, integrity levels
+ * and the Job5 properties. HTTP options are kept by the object and read
+ * back, but no transport sends them yet (partial).
+ */
+#include "compat/compat.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SELF(This) ((struct bsim__cw_job *)(void *)(This))
+#define JOB(This) (SELF(This)->job)
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_SetNotifyCmdLine(
+    IBackgroundCopyJob5 *This, LPCWSTR Program, LPCWSTR Parameters) {
+  if (Program == NULL) {
+    if (Parameters != NULL) return E_INVALIDARG;
+    return bsim_job_set_notify_cmdline(JOB(This), NULL, NULL);
+  }
+  char *prog = NULL;
+  char **argv = NULL;
+  HRESULT hr = bsim__cw_to_utf8(Program, &prog);
+  if (SUCCEEDED(hr) && Parameters != NULL) {
+    hr = bsim__cw_split_cmdline(Parameters, &argv);
+  }
+  if (SUCCEEDED(hr)) {
+    hr =
+        bsim_job_set_notify_cmdline(JOB(This), prog, (const char *const *)argv);
+  }
+  bsim__free(prog);
+  bsim_strv_free(argv);
+  return hr;
+}
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetNotifyCmdLine(
+    IBackgroundCopyJob5 *This, LPWSTR *pProgram, LPWSTR *pParameters) {
+  if (pProgram == NULL || pParameters == NULL) return E_INVALIDARG;
+  *pProgram = *pParameters = NULL;
+  char *prog = NULL;
+  char **argv = NULL;
+  HRESULT hr = bsim_job_get_notify_cmdline(JOB(This), &prog, &argv);
+  if (SUCCEEDED(hr) && prog != NULL) {
+    hr = bsim__cw_to_wide(prog, pProgram);
+    if (SUCCEEDED(hr) && argv != NULL) {
+      hr = bsim__cw_join_cmdline(argv, pParameters);
+    }
+    if (FAILED(hr)) {
+      CoTaskMemFree(*pProgram);
+      *pProgram = NULL;
+    }
+  }
+  bsim_free(prog);
+  bsim_strv_free(argv);
+  return hr;
+}
+
+#define NOTIMPL(name, params, ...)                                             \
+  HRESULT STDMETHODCALLTYPE bsim__cw_job_##name params {                       \
+    (void)This;                                                                \
+    __VA_ARGS__;                                                               \
+    return E_NOTIMPL;                                                          \
+  }
+
+NOTIMPL(GetReplyProgress,
+        (IBackgroundCopyJob5 * This, BG_JOB_REPLY_PROGRESS *p), (void)p)
+NOTIMPL(GetReplyData, (IBackgroundCopyJob5 * This, byte **b, UINT64 *n),
+        (void)b, (void)n)
+NOTIMPL(SetReplyFileName, (IBackgroundCopyJob5 * This, LPCWSTR n), (void)n)
+NOTIMPL(GetReplyFileName, (IBackgroundCopyJob5 * This, LPWSTR *n), (void)n)
+NOTIMPL(SetCredentials, (IBackgroundCopyJob5 * This, BG_AUTH_CREDENTIALS *c),
+        (void)c)
+NOTIMPL(RemoveCredentials,
+        (IBackgroundCopyJob5 * This, BG_AUTH_TARGET t, BG_AUTH_SCHEME s),
+        (void)t, (void)s)
+NOTIMPL(ReplaceRemotePrefix, (IBackgroundCopyJob5 * This, LPCWSTR o, LPCWSTR n),
+        (void)o, (void)n)
+NOTIMPL(AddFileWithRanges,
+        (IBackgroundCopyJob5 * This, LPCWSTR r, LPCWSTR l, DWORD n,
+         BG_FILE_RANGE *g),
+        (void)r, (void)l, (void)n, (void)g)
+NOTIMPL(SetFileACLFlags, (IBackgroundCopyJob5 * This, DWORD f), (void)f)
+NOTIMPL(GetFileACLFlags, (IBackgroundCopyJob5 * This, DWORD *f), (void)f)
+NOTIMPL(SetPeerCachingFlags, (IBackgroundCopyJob5 * This, DWORD f), (void)f)
+NOTIMPL(GetPeerCachingFlags, (IBackgroundCopyJob5 * This, DWORD *f), (void)f)
+NOTIMPL(GetOwnerIntegrityLevel, (IBackgroundCopyJob5 * This, ULONG *l), (void)l)
+NOTIMPL(SetProperty,
+        (IBackgroundCopyJob5 * This, BITS_JOB_PROPERTY_ID id,
+         BITS_JOB_PROPERTY_VALUE v),
+        (void)id, (void)v)
+NOTIMPL(GetProperty,
+        (IBackgroundCopyJob5 * This, BITS_JOB_PROPERTY_ID id,
+         BITS_JOB_PROPERTY_VALUE *v),
+        (void)id, (void)v)
+
+/* BITSIM_ADMIN=1 runs the program as an elevated administrator. */
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetOwnerElevationState(
+    IBackgroundCopyJob5 *This, BOOL *pElevated) {
+  (void)This;
+  if (pElevated == NULL) return E_INVALIDARG;
+  pthread_mutex_lock(&bsim__cw.mu);
+  *pElevated = bsim__cw.admin ? TRUE : FALSE;
+  pthread_mutex_unlock(&bsim__cw.mu);
+  return S_OK;
+}
+
+HRESULT STDMETHODCALLTYPE
+bsim__cw_job_SetMaximumDownloadTime(IBackgroundCopyJob5 *This, ULONG Timeout) {
+  return bsim_job_set_maximum_download_time(JOB(This), Timeout);
+}
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetMaximumDownloadTime(
+    IBackgroundCopyJob5 *This, ULONG *pTimeout) {
+  if (pTimeout == NULL) return E_INVALIDARG;
+  uint32_t v = 0;
+  HRESULT hr = bsim_job_get_maximum_download_time(JOB(This), &v);
+  *pTimeout = v;
+  return hr;
+}
+
+/* ---- IBackgroundCopyJobHttpOptions: the second vtable of the object ---- */
+
+static struct bsim__cw_job *http_self(IBackgroundCopyJobHttpOptions *This) {
+  return (struct bsim__cw_job *)(void *)((char *)This -
+                                         offsetof(struct bsim__cw_job, http));
+}
+
+static HRESULT STDMETHODCALLTYPE http_QueryInterface(
+    IBackgroundCopyJobHttpOptions *This, REFIID riid, void **out) {
+  return bsim__cw_job_QueryInterface(&http_self(This)->iface, riid, out);
+}
+static ULONG STDMETHODCALLTYPE
+http_AddRef(IBackgroundCopyJobHttpOptions *This) {
+  return bsim__cw_job_AddRef(&http_self(This)->iface);
+}
+static ULONG STDMETHODCALLTYPE
+http_Release(IBackgroundCopyJobHttpOptions *This) {
+  return bsim__cw_job_Release(&http_self(This)->iface);
+}
+
+static HRESULT STDMETHODCALLTYPE http_SetClientCertificateByID(
+    IBackgroundCopyJobHttpOptions *This, BG_CERT_STORE_LOCATION loc,
+    LPCWSTR store, byte *hash) {
+  (void)This, (void)loc, (void)store, (void)hash;
+  return E_NOTIMPL;
+}
+static HRESULT STDMETHODCALLTYPE http_SetClientCertificateByName(
+    IBackgroundCopyJobHttpOptions *This, BG_CERT_STORE_LOCATION loc,
+    LPCWSTR store, LPCWSTR subject) {
+  (void)This, (void)loc, (void)store, (void)subject;
+  return E_NOTIMPL;
+}
+static HRESULT STDMETHODCALLTYPE
+http_RemoveClientCertificate(IBackgroundCopyJobHttpOptions *This) {
+  (void)This;
+  return E_NOTIMPL;
+}
+static HRESULT STDMETHODCALLTYPE http_GetClientCertificate(
+    IBackgroundCopyJobHttpOptions *This, BG_CERT_STORE_LOCATION *loc,
+    LPWSTR *store, byte **hash, LPWSTR *subject) {
+  (void)This, (void)loc, (void)store, (void)hash, (void)subject;
+  return E_NOTIMPL;
+}
+
+/* Custom headers: at most 16 KB as in BITS; NULL removes them. */
+static HRESULT STDMETHODCALLTYPE
+http_SetCustomHeaders(IBackgroundCopyJobHttpOptions *This, LPCWSTR headers) {
+  struct bsim__cw_job *self = http_self(This);
+  LPWSTR copy = NULL;
+  if (headers != NULL) {
+    size_t n = wcslen(headers);
+    if (n > 16u * 1024u) return BSIM_E_STRING_TOO_LONG;
+    copy = CoTaskMemAlloc((n + 1) * sizeof *copy);
+    if (copy == NULL) return E_OUTOFMEMORY;
+    memcpy(copy, headers, (n + 1) * sizeof *copy);
+  }
+  pthread_mutex_lock(&self->mu);
+  LPWSTR old = self->custom_headers;
+  self->custom_headers = copy;
+  pthread_mutex_unlock(&self->mu);
+  CoTaskMemFree(old);
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE
+http_GetCustomHeaders(IBackgroundCopyJobHttpOptions *This, LPWSTR *out) {
+  if (out == NULL) return E_INVALIDARG;
+  *out = NULL;
+  struct bsim__cw_job *self = http_self(This);
+  HRESULT hr = S_FALSE; /* none set */
+  pthread_mutex_lock(&self->mu);
+  if (self->custom_headers != NULL) {
+    size_t n = wcslen(self->custom_headers) + 1;
+    *out = CoTaskMemAlloc(n * sizeof **out);
+    hr = *out != NULL ? S_OK : E_OUTOFMEMORY;
+    if (*out != NULL) memcpy(*out, self->custom_headers, n * sizeof **out);
+  }
+  pthread_mutex_unlock(&self->mu);
+  return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE
+http_SetSecurityFlags(IBackgroundCopyJobHttpOptions *This, ULONG flags) {
+  struct bsim__cw_job *self = http_self(This);
+  pthread_mutex_lock(&self->mu);
+  self->security_flags = flags;
+  pthread_mutex_unlock(&self->mu);
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE
+http_GetSecurityFlags(IBackgroundCopyJobHttpOptions *This, ULONG *flags) {
+  if (flags == NULL) return E_INVALIDARG;
+  struct bsim__cw_job *self = http_self(This);
+  pthread_mutex_lock(&self->mu);
+  *flags = self->security_flags;
+  pthread_mutex_unlock(&self->mu);
+  return S_OK;
+}
+
+const IBackgroundCopyJobHttpOptionsVtbl bsim__cw_http_vtbl = {
+    http_QueryInterface,
+    http_AddRef,
+    http_Release,
+    http_SetClientCertificateByID,
+    http_SetClientCertificateByName,
+    http_RemoveClientCertificate,
+    http_GetClientCertificate,
+    http_SetCustomHeaders,
+    http_GetCustomHeaders,
+    http_SetSecurityFlags,
+    http_GetSecurityFlags,
+};

@@ -1,0 +1,394 @@
+/* The durable store (docs/store.md, reference §12, §13): jobs, files,
+ * properties, errors and progress survive a manager's end and come back
+ * when a manager opens the same store; active jobs come back QUEUED (or
+ * SUSPENDED, configurable); a partial download resumes from its recorded
+ * offset with a Range request and ends byte-identical; an owed
+ * JobTransferred is delivered again to a callback registered after the
+ * restart; retry deadlines keep the time they had left; group commit keeps
+ * the same guarantees; a corrupt store, a store locked by another
+ * connection and a store from a newer schema are refused with a message
+ * naming the file and are left untouched; an older schema is migrated.
+ *
+ * Managers run in virtual time (AUTO) on the model transport; files go to
+ * the real disk under the test's tmpdir. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bitsim.h"
+#include "bitsim/notify.h"
+#include "bsim_test.h"
+#include "bsim_engine_fixture.h"
+
+#define URL_FAST "http://fast.test/a"
+#define URL_SLOW "http://slow.test/big"
+#define SLOW_SIZE 100000u
+
+static char dir[1024];
+static char db[1100];
+
+static void fresh(const char *name) {
+  snprintf(dir, sizeof dir, "%s", bsim_test_tmpdir(name));
+  snprintf(db, sizeof db, "%s/queue.db", dir);
+}
+
+/* A manager on db; the world (hosts, files) is published again each time,
+ * as a server outlives the client's restarts. */
+static bsim_manager *open_store(int group, enum bsim_job_state active_as) {
+  struct bsim_manager_options o;
+  fx_options(&o, BSIM_CLOCK_AUTO, BSIM_FS_REAL);
+  o.store_path = db;
+  o.store_group_commit = group;
+  o.store_active_restart_state = active_as;
+  bsim_manager *mgr = NULL;
+  bsim_hr hr = bsim_manager_new(&o, &mgr);
+  if (hr != BSIM_S_OK) print_error("%s\n", bsim_manager_store_error());
+  assert_int_equal(hr, BSIM_S_OK);
+  assert_int_equal(bsim_user_add(mgr, "alice", 0), BSIM_S_OK);
+  assert_int_equal(bsim_user_add(mgr, "admin", 1), BSIM_S_OK);
+  fx_host(mgr, "fast.test", 0, 0);
+  fx_host(mgr, "slow.test", 1000, 0); /* 100 s for SLOW_SIZE */
+  fx_file(mgr, URL_FAST, 4096);
+  fx_file(mgr, URL_SLOW, SLOW_SIZE);
+  return mgr;
+}
+
+static bsim_job *find(bsim_manager *mgr, const bsim_guid *id) {
+  bsim_job *job = NULL;
+  assert_int_equal(bsim_manager_get_job(mgr, "admin", id, &job), BSIM_S_OK);
+  return job;
+}
+
+static char *local_path(const char *name) {
+  static char buf[1200];
+  snprintf(buf, sizeof buf, "%s/%s", dir, name);
+  return buf;
+}
+
+/* §13: properties, files, errors and states persist; final jobs do not. */
+static void roundtrip(int group) {
+  fresh(group ? "store_roundtrip_group" : "store_roundtrip");
+  bsim_guid ids[3];
+  bsim_manager *mgr = open_store(group, BSIM_JOB_STATE_QUEUED);
+  bsim_job *done = fx_job(mgr, "alice", URL_FAST, local_path("a"));
+  bsim_job *idle = fx_job(mgr, "alice", URL_FAST, local_path("b"));
+  bsim_job *gone = fx_job(mgr, "alice", URL_FAST, local_path("c"));
+  assert_int_equal(bsim_job_set_description(idle, "kept"), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_priority(idle, BSIM_JOB_PRIORITY_HIGH),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_set_minimum_retry_delay(idle, 77), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(done), BSIM_S_OK);
+  fx_run_to(mgr, done, BSIM_JOB_STATE_TRANSFERRED, 60000);
+  assert_int_equal(bsim_job_cancel(gone), BSIM_S_OK);
+  assert_int_equal(bsim_job_get_id(done, &ids[0]), BSIM_S_OK);
+  assert_int_equal(bsim_job_get_id(idle, &ids[1]), BSIM_S_OK);
+  assert_int_equal(bsim_job_get_id(gone, &ids[2]), BSIM_S_OK);
+  bsim_job_unref(done);
+  bsim_job_unref(idle);
+  bsim_job_unref(gone);
+  fx_free(mgr);
+
+  mgr = open_store(group, BSIM_JOB_STATE_QUEUED);
+  done = find(mgr, &ids[0]);
+  idle = find(mgr, &ids[1]);
+  bsim_job *none = NULL;
+  assert_int_equal(bsim_manager_get_job(mgr, "admin", &ids[2], &none),
+                   BSIM_E_NOT_FOUND);
+  assert_int_equal(fx_state(done), BSIM_JOB_STATE_TRANSFERRED);
+  assert_int_equal(fx_state(idle), BSIM_JOB_STATE_SUSPENDED);
+  char *text = NULL;
+  assert_int_equal(bsim_job_get_description(idle, &text), BSIM_S_OK);
+  assert_string_equal(text, "kept");
+  bsim_free(text);
+  assert_int_equal(bsim_job_get_owner(idle, &text), BSIM_S_OK);
+  assert_string_equal(text, "alice");
+  bsim_free(text);
+  enum bsim_job_priority prio;
+  assert_int_equal(bsim_job_get_priority(idle, &prio), BSIM_S_OK);
+  assert_int_equal(prio, BSIM_JOB_PRIORITY_HIGH);
+  uint32_t delay = 0;
+  assert_int_equal(bsim_job_get_minimum_retry_delay(idle, &delay), BSIM_S_OK);
+  assert_int_equal(delay, 77);
+  assert_int_equal(fx_file_progress(done, 0).bytes_transferred, 4096);
+  /* The restored TRANSFERRED job completes: its bytes were kept. */
+  assert_int_equal(bsim_job_complete(done), BSIM_S_OK);
+  char want[4096], got[4096];
+  assert_int_equal(bsim_model_file_content(mgr, URL_FAST, 0, want, 4096),
+                   BSIM_S_OK);
+  FILE *f = fopen(local_path("a"), "rb");
+  assert_non_null(f);
+  assert_int_equal(fread(got, 1, sizeof got, f), 4096);
+  fclose(f);
+  assert_memory_equal(want, got, 4096);
+  bsim_job_unref(done);
+  bsim_job_unref(idle);
+  fx_free(mgr);
+}
+
+static void test_store_roundtrip(void **state) {
+  (void)state;
+  roundtrip(0);
+}
+
+static void test_store_roundtrip_group_commit(void **state) {
+  (void)state;
+  roundtrip(1);
+}
+
+/* §13: a job that was TRANSFERRING comes back QUEUED (or SUSPENDED as
+ * configured) and resumes from its recorded offset. */
+static void interrupted(enum bsim_job_state active_as) {
+  fresh(active_as == BSIM_JOB_STATE_QUEUED ? "store_resume_q"
+                                           : "store_resume_s");
+  bsim_manager *mgr = open_store(0, active_as);
+  bsim_job *job = fx_job(mgr, "alice", URL_SLOW, local_path("big"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_int_equal(bsim_manager_run_until(mgr, 40000), BSIM_S_OK);
+  assert_int_equal(fx_state(job), BSIM_JOB_STATE_TRANSFERRING);
+  uint64_t before = fx_file_progress(job, 0).bytes_transferred;
+  assert_true(before > 0 && before < SLOW_SIZE);
+  uint64_t now_before = bsim_manager_now_ms(mgr);
+  bsim_job_unref(job);
+  fx_free(mgr);
+
+  mgr = open_store(0, active_as);
+  /* Virtual time continues where the store left it. */
+  assert_int_equal(bsim_manager_now_ms(mgr), now_before);
+  job = find(mgr, &id);
+  assert_int_equal(fx_state(job), active_as);
+  /* Manager teardown stops the transfer and records what it wrote. */
+  uint64_t restored = fx_file_progress(job, 0).bytes_transferred;
+  assert_true(restored >= before && restored < SLOW_SIZE);
+  if (active_as == BSIM_JOB_STATE_SUSPENDED) {
+    assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  }
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED, now_before + 200000);
+  struct bsim_model_file_stats st;
+  assert_int_equal(bsim_model_file_stats(mgr, URL_SLOW, &st), BSIM_S_OK);
+  assert_int_equal(st.range_requests, 1);
+  assert_int_equal(st.bytes_sent, SLOW_SIZE - restored);
+  assert_int_equal(bsim_job_complete(job), BSIM_S_OK);
+  static char want[SLOW_SIZE], got[SLOW_SIZE];
+  assert_int_equal(bsim_model_file_content(mgr, URL_SLOW, 0, want, SLOW_SIZE),
+                   BSIM_S_OK);
+  FILE *f = fopen(local_path("big"), "rb");
+  assert_non_null(f);
+  assert_int_equal(fread(got, 1, sizeof got, f), SLOW_SIZE);
+  fclose(f);
+  assert_memory_equal(want, got, SLOW_SIZE);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
+static void test_store_active_comes_back_queued(void **state) {
+  (void)state;
+  interrupted(BSIM_JOB_STATE_QUEUED);
+}
+
+static void test_store_active_comes_back_suspended(void **state) {
+  (void)state;
+  interrupted(BSIM_JOB_STATE_SUSPENDED);
+}
+
+static int transferred_calls;
+static bsim_hr on_transferred(bsim_job *job, void *user) {
+  (void)job;
+  (void)user;
+  transferred_calls++;
+  return BSIM_S_OK;
+}
+
+/* §6, §13: the callback pointer is not persisted, the owed event is: a
+ * callback registered after the restart gets JobTransferred. */
+static void test_store_owed_notification_again(void **state) {
+  (void)state;
+  fresh("store_owed");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("o"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED, 60000);
+  bsim_job_unref(job);
+  fx_free(mgr); /* stopped before any callback was registered */
+
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  struct bsim_notify_ops ops = {.job_transferred = on_transferred};
+  transferred_calls = 0;
+  assert_int_equal(bsim_job_set_notify(job, &ops, NULL), BSIM_S_OK);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  assert_int_equal(transferred_calls, 1);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
+/* A TRANSIENT_ERROR job keeps its retry deadline across a restart: the
+ * time it had left, not a fresh MinimumRetryDelay. */
+static void test_store_retry_deadline_kept(void **state) {
+  (void)state;
+  fresh("store_retry");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  fx_host(mgr, "down.test", 0, 0);
+  assert_int_equal(bsim_model_host_outage(mgr, "down.test", 0, 3600000),
+                   BSIM_S_OK);
+  fx_file(mgr, "http://down.test/x", 10);
+  bsim_job *job = fx_job(mgr, "alice", "http://down.test/x", local_path("x"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_minimum_retry_delay(job, 600), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSIENT_ERROR, 60000);
+  uint64_t failed_at = bsim_manager_now_ms(mgr);
+  assert_int_equal(bsim_manager_run_until(mgr, failed_at + 100000), BSIM_S_OK);
+  assert_int_equal(fx_state(job), BSIM_JOB_STATE_TRANSIENT_ERROR);
+  bsim_job_unref(job);
+  fx_free(mgr);
+
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  assert_int_equal(fx_state(job), BSIM_JOB_STATE_TRANSIENT_ERROR);
+  assert_int_equal(bsim_manager_run_until_job_state(
+                       mgr, job, 1u << BSIM_JOB_STATE_QUEUED, UINT64_MAX - 1),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_manager_now_ms(mgr), failed_at + 600000);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
+static void read_file(const char *path, char *buf, size_t cap, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  assert_non_null(f);
+  *len = fread(buf, 1, cap, f);
+  fclose(f);
+}
+
+static bsim_hr try_open(void) {
+  struct bsim_manager_options o;
+  fx_options(&o, BSIM_CLOCK_AUTO, BSIM_FS_REAL);
+  o.store_path = db;
+  bsim_manager *mgr = NULL;
+  bsim_hr hr = bsim_manager_new(&o, &mgr);
+  if (hr == BSIM_S_OK) fx_free(mgr);
+  assert_true(hr == BSIM_S_OK || mgr == NULL);
+  return hr;
+}
+
+/* §13: a store that cannot be read is BG_E_DATABASE_CORRUPT, named in
+ * the message, and left byte for byte as it was. */
+static void test_store_corrupt_refused_untouched(void **state) {
+  (void)state;
+  fresh("store_corrupt");
+  static const char junk[] = "this is not a job store, and must stay so\n";
+  FILE *f = fopen(db, "wb");
+  assert_non_null(f);
+  for (int i = 0; i < 200; i++)
+    fputs(junk, f);
+  fclose(f);
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  assert_non_null(strstr(bsim_manager_store_error(), db));
+  static char buf[16384];
+  size_t len = 0;
+  read_file(db, buf, sizeof buf, &len);
+  assert_int_equal(len, 200 * (sizeof junk - 1));
+  assert_memory_equal(buf, junk, sizeof junk - 1);
+}
+
+/* Write the SQLite header's user_version (offset 60, big-endian) of a
+ * closed store. */
+static void set_user_version(uint32_t v) {
+  int fd = open(db, O_WRONLY);
+  assert_true(fd >= 0);
+  unsigned char be[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                         (unsigned char)(v >> 8), (unsigned char)v};
+  assert_int_equal(pwrite(fd, be, 4, 60), 4);
+  close(fd);
+}
+
+static uint32_t user_version(void) {
+  unsigned char be[4];
+  int fd = open(db, O_RDONLY);
+  assert_true(fd >= 0);
+  assert_int_equal(pread(fd, be, 4, 60), 4);
+  close(fd);
+  return (uint32_t)be[0] << 24 | (uint32_t)be[1] << 16 | (uint32_t)be[2] << 8 |
+         be[3];
+}
+
+static void test_store_newer_schema_refused(void **state) {
+  (void)state;
+  fresh("store_newer");
+  assert_int_equal(try_open(), BSIM_S_OK);
+  assert_int_equal(user_version(), 2);
+  set_user_version(99);
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  assert_non_null(strstr(bsim_manager_store_error(), db));
+  assert_non_null(strstr(bsim_manager_store_error(), "newer"));
+  assert_int_equal(user_version(), 99); /* untouched */
+}
+
+static void test_store_older_schema_migrated(void **state) {
+  (void)state;
+  fresh("store_older");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("m"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  set_user_version(1);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  assert_int_equal(user_version(), 2);
+}
+
+/* A second manager on a store in use is refused, naming the file. */
+static void test_store_locked_refused(void **state) {
+  (void)state;
+  fresh("store_locked");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  assert_int_equal(try_open(), BSIM_E_WIN32_SHARING_VIOLATION);
+  assert_non_null(strstr(bsim_manager_store_error(), db));
+  assert_non_null(strstr(bsim_manager_store_error(), "locked"));
+  fx_free(mgr);
+  assert_int_equal(try_open(), BSIM_S_OK);
+}
+
+static void test_store_bad_option(void **state) {
+  (void)state;
+  struct bsim_manager_options o;
+  bsim_manager_options_init(&o);
+  o.store_active_restart_state = BSIM_JOB_STATE_ERROR;
+  bsim_manager *mgr = NULL;
+  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_E_INVALIDARG);
+  assert_null(mgr);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_store_roundtrip),
+      cmocka_unit_test(test_store_roundtrip_group_commit),
+      cmocka_unit_test(test_store_active_comes_back_queued),
+      cmocka_unit_test(test_store_active_comes_back_suspended),
+      cmocka_unit_test(test_store_owed_notification_again),
+      cmocka_unit_test(test_store_retry_deadline_kept),
+      cmocka_unit_test(test_store_corrupt_refused_untouched),
+      cmocka_unit_test(test_store_newer_schema_refused),
+      cmocka_unit_test(test_store_older_schema_migrated),
+      cmocka_unit_test(test_store_locked_refused),
+      cmocka_unit_test(test_store_bad_option),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
