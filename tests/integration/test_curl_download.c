@@ -20,11 +20,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 
 #include "curl_world.h"
 
@@ -368,21 +365,6 @@ static void test_curl_download_no_range_on_resume(void **state) {
   world_close(&w);
 }
 
-/* A port nobody listens on (bound, then closed). */
-static uint16_t closed_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  assert_true(fd >= 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  socklen_t len = sizeof a;
-  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 /* Connection refused is transient (WinHTTP cannot connect, 0x80072EFD);
  * with a no-progress timeout the job ends in ERROR keeping that error
  * (reference §5). */
@@ -393,7 +375,7 @@ static void test_curl_download_refused_transient(void **state) {
   char url[128];
   char path[1200];
   snprintf(url, sizeof url, "http://127.0.0.1:%u/x.bin",
-           (unsigned)closed_port());
+           (unsigned)world_free_port());
   bsim_job *job = download_job(&w, BSIM_JOB_PRIORITY_NORMAL);
   assert_int_equal(bsim_job_set_no_progress_timeout(job, 60), BSIM_S_OK);
   add(job, url, world_path(path, sizeof path, w.out, "x.bin"));

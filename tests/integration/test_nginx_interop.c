@@ -25,12 +25,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,20 +44,6 @@ static uint16_t port;
 static uint16_t tls_port;
 static char ngx_dir[1200];
 static char ngx_root[1300];
-
-static uint16_t free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  assert_true(fd >= 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-  socklen_t len = sizeof a;
-  assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 static void write_text(const char *path, const char *text) {
   FILE *f = fopen(path, "w");
@@ -175,8 +158,8 @@ static int group_setup(void **state) {
       mkdir(world_path(path, sizeof path, ngx_root, "private"), 0755), 0);
   write_text(world_path(path, sizeof path, ngx_dir, "htpasswd"),
              "bits:{PLAIN}s3cret\n");
-  port = free_port();
-  tls_port = free_port();
+  port = world_free_port();
+  tls_port = world_free_port();
   have_tls = make_certificate();
   write_config();
   start_nginx();
