@@ -1,0 +1,396 @@
+/* bitsim — downloads over the curl transport (reference §10), and the sink
+ * that also receives an upload-reply's reply (§9).
+ *
+ * A download resumes from xfer->offset. Over HTTP it asks for
+ * `Range: bytes=<offset>-` with `If-Range:` the validator its first response
+ * carried (a strong ETag, else Last-Modified), kept per file in
+ * curl_state.c. The response decides (docs/transport.md, "Reading §10"):
+ *   206 with Content-Range starting at the offset  the rest of the file;
+ *   206 without Content-Range    BG_E_INSUFFICIENT_RANGE_SUPPORT (fatal);
+ *   206 at another offset        BG_E_INVALID_SERVER_RESPONSE (transient);
+ *   206 with an unknown total    BG_E_MISSING_FILE_SIZE (fatal);
+ *   200 to a ranged request, validator changed  the remote file changed:
+ *                                start over from byte 0 in this transfer
+ *                                (or BG_E_REMOTE_FILE_CHANGED, by config);
+ *   200 to a ranged request, validator the same or unknown  the server
+ *                                ignores Range: BG_E_INSUFFICIENT_RANGE_
+ *                                SUPPORT (fatal; §10: the restart needs a
+ *                                range request);
+ *   200 without Content-Length   BG_E_MISSING_FILE_SIZE (fatal);
+ *   anything else                the status, through classify.c.
+ * file:// sources are stat()ed: size and mtime are the validator, and the
+ * offset is resumed with CURLOPT_RESUME_FROM_LARGE.
+ *
+ * Bytes go through a buffer (config.buffer_bytes) into bsim__fs_write_at;
+ * only written bytes count as progress, so what stop() and the reports say
+ * is on disk really is, and a failed write leaves a file whose first
+ * `progress` bytes are right (never a corrupt prefix).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "transport/curl_internal.h"
+
+/* ---- the sink ---------------------------------------------------------------
+ */
+
+/* Write len bytes at the sink's disk offset. A short write may have grown
+ * the file: on failure it is cut back, so that it holds exactly the bytes
+ * reported (what a resume starts from). */
+static bsim_hr sink_write(struct bsim__curl_cx *cx, const void *data,
+                          size_t len) {
+  struct bsim__curl_sink *s = &cx->sink;
+  bsim_hr hr = bsim__fs_write_at(cx->ct->mgr, s->path, s->disk, data, len);
+  if (BSIM_FAILED(hr)) {
+    (void)bsim__fs_truncate(cx->ct->mgr, s->path, s->disk);
+    if (cx->local_hr == 0) cx->local_hr = hr;
+    return hr;
+  }
+  s->disk += len;
+  bsim__curl_owe(cx);
+  return BSIM_S_OK;
+}
+
+bsim_hr bsim__curl_sink_flush(struct bsim__curl_cx *cx) {
+  struct bsim__curl_sink *s = &cx->sink;
+  if (s->buf_len == 0) return BSIM_S_OK;
+  bsim_hr hr = sink_write(cx, s->buf, s->buf_len);
+  s->buf_len = 0;
+  return hr;
+}
+
+/* Small pieces are gathered; a piece of a quarter of the buffer or more
+ * goes to disk straight from curl's buffer (after what is gathered, to keep
+ * the order): one copy fewer per byte for two system calls more per piece
+ * (bsim__fs_write_at opens and closes the file). */
+static int sink_append(struct bsim__curl_cx *cx, const char *data, size_t n) {
+  struct bsim__curl_sink *s = &cx->sink;
+  if (s->fs_virtual) {
+    s->disk += n;
+    bsim__curl_owe(cx);
+    return 0;
+  }
+  if (n >= s->buf_cap / 4) {
+    if (BSIM_FAILED(bsim__curl_sink_flush(cx))) return -1;
+    return BSIM_SUCCEEDED(sink_write(cx, data, n)) ? 0 : -1;
+  }
+  while (n > 0) {
+    size_t room = s->buf_cap - s->buf_len;
+    size_t take = n < room ? n : room;
+    memcpy(s->buf + s->buf_len, data, take);
+    s->buf_len += take;
+    data += take;
+    n -= take;
+    if (s->buf_len == s->buf_cap && BSIM_FAILED(bsim__curl_sink_flush(cx))) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The response is the file: size known, bytes may flow. The buffer is no
+ * larger than what is left to receive (many small files stay cheap). */
+static int sink_accept(struct bsim__curl_cx *cx, uint64_t size) {
+  struct bsim__curl_sink *s = &cx->sink;
+  s->size = size;
+  s->begun = 1;
+  cx->bytes_total = size;
+  cx->connected_owed = 1;
+  bsim__curl_owe(cx);
+  if (s->fs_virtual) return 0;
+  uint64_t cap = cx->ct->config.buffer_bytes;
+  if (size != BSIM_SIZE_UNKNOWN && size - s->start < cap) {
+    cap = size - s->start;
+  }
+  if (cap < 1024) cap = 1024;
+  s->buf = bsim__malloc((size_t)cap);
+  if (s->buf == NULL) {
+    cx->local_hr = BSIM_E_OUTOFMEMORY;
+    return -1;
+  }
+  s->buf_cap = (size_t)cap;
+  return 0;
+}
+
+/* ---- validators (reference §10 "Consistency") -------------------------------
+ */
+
+static int strong_etag(const char *etag) {
+  return etag != NULL && etag[0] == '"';
+}
+
+/* The validator of the accepted response is kept only when the transfer
+ * ends unfinished: a finished file needs none, and most files finish in
+ * one go. */
+static bsim_hr remember_validator(struct bsim__curl_cx *cx) {
+  if (!cx->sink.validator_owed) return BSIM_S_OK;
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 1);
+  if (slot == NULL) return BSIM_S_OK; /* table full: resume without */
+  const char *etag = cx->resp.etag[0] != '\0' ? cx->resp.etag : NULL;
+  const char *date =
+      cx->resp.last_modified[0] != '\0' ? cx->resp.last_modified : NULL;
+  bsim_hr hr = bsim__curl_slot_set(&slot->etag, etag);
+  if (BSIM_SUCCEEDED(hr)) hr = bsim__curl_slot_set(&slot->last_modified, date);
+  return hr;
+}
+
+void bsim__curl_download_keep(struct bsim__curl_cx *cx) {
+  if (cx->phase == BSIM__PHASE_DOWNLOAD && !cx->file_scheme) {
+    (void)remember_validator(cx);
+  }
+}
+
+static int validator_changed(struct bsim__curl_cx *cx) {
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+  if (slot == NULL) return 0;
+  if (slot->etag != NULL && cx->resp.etag[0] != '\0') {
+    return strcmp(slot->etag, cx->resp.etag) != 0;
+  }
+  if (slot->last_modified != NULL && cx->resp.last_modified[0] != '\0') {
+    return strcmp(slot->last_modified, cx->resp.last_modified) != 0;
+  }
+  return 0;
+}
+
+/* The file changed since the bytes on disk were fetched: they are thrown
+ * away (the temporary file is cut to 0 and the engine hears progress 0).
+ * Default: take this response from byte 0 in the same transfer. Otherwise
+ * the transfer fails with BG_E_REMOTE_FILE_CHANGED ("Resume to retry"),
+ * and the retry starts from 0. */
+static int restart_from_zero(struct bsim__curl_cx *cx, uint64_t size) {
+  struct bsim__curl_sink *s = &cx->sink;
+  if (!s->fs_virtual) {
+    bsim_hr hr = bsim__fs_truncate(cx->ct->mgr, s->path, 0);
+    if (BSIM_FAILED(hr)) {
+      cx->local_hr = hr;
+      return -1;
+    }
+  }
+  s->start = 0;
+  s->disk = 0;
+  s->restarted = 1;
+  if (cx->ct->config.remote_change_restarts) return 0;
+  cx->check_hr = BSIM_E_REMOTE_FILE_CHANGED;
+  cx->bytes_total = size;
+  cx->connected_owed = 1;
+  bsim__curl_owe(cx);
+  return -1;
+}
+
+/* ---- deciding on the response ----------------------------------------------
+ */
+
+static int begin_partial(struct bsim__curl_cx *cx) {
+  const struct bsim__curl_resp *r = &cx->resp;
+  if (!r->has_range) {
+    cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
+    return -1;
+  }
+  if (r->range_total == UINT64_MAX) { /* a total of "*": size unknown */
+    cx->check_hr = BSIM_E_MISSING_FILE_SIZE;
+    return -1;
+  }
+  if (r->range_first != cx->sink.start || r->range_last >= r->range_total) {
+    cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
+    return -1;
+  }
+  cx->sink.validator_owed = 1;
+  return sink_accept(cx, r->range_total);
+}
+
+static int begin_whole(struct bsim__curl_cx *cx) {
+  const struct bsim__curl_resp *r = &cx->resp;
+  if (r->content_length < 0) {
+    cx->check_hr = BSIM_E_MISSING_FILE_SIZE;
+    return -1;
+  }
+  if (cx->sink.start > 0) {
+    if (!validator_changed(cx)) {
+      cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
+      return -1;
+    }
+    /* The new version's validator, whatever happens next. */
+    cx->sink.validator_owed = 1;
+    if (restart_from_zero(cx, (uint64_t)r->content_length) != 0) return -1;
+  }
+  cx->sink.validator_owed = 1;
+  return sink_accept(cx, (uint64_t)r->content_length);
+}
+
+/* The reply of an upload-reply job: a plain GET, size optional. */
+static int begin_reply(struct bsim__curl_cx *cx) {
+  if (cx->resp.status != 200) {
+    cx->sink.discard = 1;
+    return 0;
+  }
+  int64_t len = cx->resp.content_length;
+  return sink_accept(cx, len >= 0 ? (uint64_t)len : BSIM_SIZE_UNKNOWN);
+}
+
+/* Called at the first body byte, or at the end for an empty body. */
+static int sink_begin(struct bsim__curl_cx *cx) {
+  if (cx->phase == BSIM__PHASE_REPLY) return begin_reply(cx);
+  if (cx->file_scheme) return sink_accept(cx, cx->bytes_total);
+  switch (cx->resp.status) {
+  case 206:
+    return begin_partial(cx);
+  case 200:
+  case 203: /* a proxy's copy of a 200 */
+    return begin_whole(cx);
+  default:
+    break;
+  }
+  if (cx->resp.status >= 200 && cx->resp.status < 300) {
+    cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
+    return -1;
+  }
+  cx->sink.discard = 1; /* an error page: the status decides */
+  return 0;
+}
+
+size_t bsim__curl_write_cb(char *data, size_t size, size_t nmemb, void *user) {
+  struct bsim__curl_cx *cx = user;
+  size_t n = size * nmemb;
+  if (cx->phase == BSIM__PHASE_UPLOAD) return n; /* an Ack's body */
+  struct bsim__curl_sink *s = &cx->sink;
+  if (!s->begun && !s->discard && sink_begin(cx) != 0) return 0;
+  if (s->discard) return n;
+  return sink_append(cx, data, n) == 0 ? n : 0;
+}
+
+/* ---- file:// sources
+ * ---------------------------------------------------------- */
+
+/* Size and mtime stand for the validator of a local source. */
+static int file_source(struct bsim__curl_cx *cx) {
+  char *path = bsim__curl_file_path(cx->url);
+  if (path == NULL) {
+    cx->remote_errno = ENOENT;
+    return -1;
+  }
+  struct stat st;
+  int rc = stat(path, &st);
+  int err = errno;
+  bsim__free(path);
+  if (rc != 0) {
+    cx->remote_errno = err;
+    return -1;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    cx->remote_errno = EISDIR;
+    return -1;
+  }
+  char validator[64];
+  snprintf(validator, sizeof validator, "%" PRIu64 ":%lld.%09ld",
+           (uint64_t)st.st_size, (long long)st.st_mtim.tv_sec,
+           (long)st.st_mtim.tv_nsec);
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 1);
+  uint64_t size = (uint64_t)st.st_size;
+  int changed =
+      slot != NULL && slot->etag != NULL && strcmp(slot->etag, validator) != 0;
+  if (cx->sink.start > size) changed = 1;
+  if (slot != NULL &&
+      BSIM_FAILED(bsim__curl_slot_set(&slot->etag, validator))) {
+    cx->local_hr = BSIM_E_OUTOFMEMORY;
+    return -1;
+  }
+  cx->bytes_total = size;
+  if (cx->sink.start > 0 && changed) return restart_from_zero(cx, size);
+  return 0;
+}
+
+/* ---- the request
+ * ------------------------------------------------------------------ */
+
+static void sink_reset(struct bsim__curl_cx *cx, uint64_t start) {
+  struct bsim__curl_sink *s = &cx->sink;
+  bsim__free(s->buf);
+  memset(s, 0, sizeof *s);
+  s->path = cx->xfer != NULL ? cx->xfer->temp_path : NULL;
+  s->fs_virtual = s->path == NULL || (cx->xfer != NULL && cx->xfer->fs_virtual);
+  s->start = start;
+  s->disk = start;
+  s->size = BSIM_SIZE_UNKNOWN;
+  cx->check_hr = 0;
+  cx->local_hr = 0;
+  cx->remote_errno = 0;
+}
+
+/* Range and If-Range for a resumed HTTP download. */
+static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
+                          char *if_range, size_t icap) {
+  range[0] = if_range[0] = '\0';
+  if (cx->sink.start == 0) return BSIM_S_OK;
+  snprintf(range, rcap, "%" PRIu64 "-", cx->sink.start);
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+  const char *v = NULL;
+  if (slot != NULL && strong_etag(slot->etag)) {
+    v = slot->etag;
+  } else if (slot != NULL && slot->last_modified != NULL) {
+    v = slot->last_modified;
+  }
+  if (v != NULL) snprintf(if_range, icap, "If-Range: %s", v);
+  return BSIM_S_OK;
+}
+
+bsim_hr bsim__curl_download_start(struct bsim__curl_cx *cx, const char *url) {
+  int reply = cx->phase == BSIM__PHASE_REPLY;
+  sink_reset(cx, reply || cx->xfer == NULL ? 0 : cx->xfer->offset);
+  cx->progress_sent = cx->sink.start;
+  char range[48];
+  char if_range[BSIM__CURL_ETAG_MAX + 16];
+  const char *extra[2] = {NULL, NULL};
+  int file = bsim__curl_is_file_url(url);
+  if (!file && !reply) {
+    http_range(cx, range, sizeof range, if_range, sizeof if_range);
+    if (if_range[0] != '\0') extra[0] = if_range;
+  }
+  bsim_hr hr = bsim__curl_request_setup(cx, url, extra);
+  if (BSIM_FAILED(hr)) return hr;
+  if (file && !reply) {
+    if (file_source(cx) != 0) {
+      struct bsim__classify_in in = bsim__curl_classify_in(cx, CURLE_OK);
+      struct bsim__xfer_result r = bsim__classify(&in, &cx->ct->config.policy);
+      bsim__curl_defer_done(cx, &r);
+      return BSIM_S_OK;
+    }
+    curl_easy_setopt(cx->easy, CURLOPT_RESUME_FROM_LARGE,
+                     (curl_off_t)cx->sink.start);
+  } else if (range[0] != '\0' && !reply) {
+    curl_easy_setopt(cx->easy, CURLOPT_RANGE, range);
+  }
+  return bsim__curl_submit(cx);
+}
+
+/* How the request ended, as BITS sees it. Writes what is buffered first:
+ * even after a reset, the bytes that arrived are the file's. */
+struct bsim__xfer_result bsim__curl_sink_end(struct bsim__curl_cx *cx,
+                                             CURLcode code) {
+  struct bsim__curl_sink *s = &cx->sink;
+  if (code == CURLE_OK && !s->begun && !s->discard && cx->check_hr == 0) {
+    (void)sink_begin(cx);
+  }
+  if (!s->discard) (void)bsim__curl_sink_flush(cx);
+  struct bsim__classify_in in = bsim__curl_classify_in(cx, code);
+  struct bsim__xfer_result r = bsim__classify(&in, &cx->ct->config.policy);
+  if (r.outcome == BSIM__XFER_OK && s->size != BSIM_SIZE_UNKNOWN &&
+      s->disk != s->size) {
+    cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE; /* short or long body */
+    in = bsim__curl_classify_in(cx, code);
+    r = bsim__classify(&in, &cx->ct->config.policy);
+  }
+  return r;
+}
+
+void bsim__curl_download_done(struct bsim__curl_cx *cx, CURLcode code) {
+  struct bsim__xfer_result r = bsim__curl_sink_end(cx, code);
+  if (r.outcome == BSIM__XFER_OK) {
+    bsim__curl_slot_drop(cx->ct, cx->key);
+  } else {
+    bsim__curl_download_keep(cx);
+  }
+  bsim__curl_finish(cx, &r);
+}
