@@ -144,6 +144,7 @@ static void small_paths(char **dsts) {
 static bsim_manager *bitsim_manager(void) {
   struct bsim_manager_options o;
   bsim_manager_options_init(&o);
+  o.real_transport = 0; /* registered below with the bench's options */
   o.clock_mode = BSIM_CLOCK_AUTO;
   o.max_files_per_job = O.small_count; /* a job holds its share */
   bsim_manager *mgr = NULL;

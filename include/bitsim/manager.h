@@ -136,6 +136,14 @@ struct bsim_manager_options {
    * calls it the consistent choice, unconfirmed) or
    * BSIM_JOB_STATE_SUSPENDED. */
   enum bsim_job_state store_active_restart_state; /* QUEUED */
+
+  /* Real transfers, appended. */
+  /** 1: http, https and file URLs that no modelled host claims go to the
+   * libcurl transport on the manager's libuv loop (docs/transport.md);
+   * 0: only modelled hosts are reachable (such URLs end in ERROR with
+   * BG_E_CONNECT_FAILURE), for simulations that must never touch a real
+   * network. */
+  int real_transport; /* 1 */
 };
 
 /** Fill opts with the defaults listed beside each field. */

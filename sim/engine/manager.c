@@ -43,6 +43,7 @@ void bsim_manager_options_init(struct bsim_manager_options *opts) {
   opts->delivery = BSIM_DELIVERY_INLINE;
   opts->delivery_threads = 4;
   opts->trace_enabled = 1;
+  opts->real_transport = 1;
 }
 
 static bsim_hr copy_options(const struct bsim_manager_options *in,
@@ -102,6 +103,17 @@ static bsim_hr init_parts(bsim_manager *mgr) {
   hr = bsim__xfer_model_new(mgr, &mgr->transports[0]);
   if (BSIM_FAILED(hr)) return hr;
   mgr->transport_count = 1;
+  if (mgr->opts.real_transport) {
+    /* After the model: a modelled host always wins its URLs. */
+    struct bsim__transport curl;
+    hr = bsim__xfer_curl_new(mgr, &curl);
+    if (BSIM_FAILED(hr)) return hr;
+    hr = bsim__manager_add_transport(mgr, &curl);
+    if (BSIM_FAILED(hr)) {
+      curl.ops->free(curl.ctx);
+      return hr;
+    }
+  }
   hr = bsim__notify_new(mgr, &mgr->notify);
   if (BSIM_FAILED(hr)) return hr;
   return bsim__notify_configure(mgr->notify, &mgr->opts);

@@ -96,6 +96,7 @@ static inline void world_start_manager(struct world *w,
                                        enum bsim_clock_mode mode) {
   struct bsim_manager_options o;
   bsim_manager_options_init(&o);
+  o.real_transport = 0; /* registered below, with the test's options */
   o.clock_mode = mode;
   o.seed = bsim_test_seed();
   assert_int_equal(bsim_manager_new(&o, &w->mgr), BSIM_S_OK);

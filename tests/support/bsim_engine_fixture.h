@@ -16,6 +16,7 @@
 static inline void fx_options(struct bsim_manager_options *o,
                               enum bsim_clock_mode mode, enum bsim_fs_mode fs) {
   bsim_manager_options_init(o);
+  o->real_transport = 0; /* simulations never touch a real network */
   o->clock_mode = mode;
   o->fs_mode = fs;
   o->seed = bsim_test_seed();
