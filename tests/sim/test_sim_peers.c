@@ -7,7 +7,8 @@
  * bytes, FileTransferred fires again and the stats show both sources; the
  * state meanwhile is QUEUED, or SUSPENDED with peer_reject_suspends; a
  * rejection while the job is busy with another file waits for it; faults
- * with source ORIGIN leave peer copies alone; bsim_model_peer_add errors.
+ * with source ORIGIN leave peer copies alone; a peer that fails part way
+ * is topped up from the origin; bsim_model_peer_add errors.
  * Virtual time, model transport, real temporary files. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -306,6 +307,30 @@ static void test_peers_fault_sources(void **state) {
   fx_free(mgr);
 }
 
+/* §11 "partial peer content is topped up from the origin": the peer goes
+ * down part way; after the retry delay the origin serves the rest with a
+ * Range request, and the stats add up to the file's size. */
+static void test_peers_top_up_from_origin(void **state) {
+  (void)state;
+  bsim_manager *mgr = world("peers_top_up");
+  /* 200,000 bytes at 1 MB/s after 2 ms latency: half way at 102 ms. */
+  assert_int_equal(bsim_model_host_outage(mgr, "peer.test", 102, DAY_MS),
+                   BSIM_S_OK);
+  const char *urls[] = {URL_A, NULL};
+  bsim_job *job = fx_job_files(mgr, "alice", dir, urls);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSIENT_ERROR, DAY_MS);
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED, DAY_MS);
+  uint64_t o = 0, p = 0;
+  stats(job, 0, &o, &p);
+  assert_true(p > 0 && o > 0);
+  assert_true(o + p == SIZE_A);
+  assert_int_equal(from_peer(job, 0), 1); /* §7: any byte from a peer */
+  assert_true(temp_ok(mgr, job, 0, URL_A, SIZE_A));
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 /* bsim_model_peer_add refuses what it cannot model. */
 static void test_peers_add_errors(void **state) {
   (void)state;
@@ -339,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_peers_reject_suspends),
       cmocka_unit_test(test_peers_reject_in_callback_while_busy),
       cmocka_unit_test(test_peers_fault_sources),
+      cmocka_unit_test(test_peers_top_up_from_origin),
       cmocka_unit_test(test_peers_add_errors),
   };
   return cmocka_run_group_tests_name("sim_peers", tests, NULL, NULL);
