@@ -100,12 +100,75 @@ static int add_publish(bsim_manager *mgr, const char *spec) {
   return 0;
 }
 
+/* One key=value of a --fault spec; returns 0, or -1 if unknown or bad. */
+static int fault_key(struct bsim_fault *f, const char *key, const char *val,
+                     int *kinds) {
+  static const struct {
+    const char *key;
+    enum bsim_fault_kind kind;
+  } kinds_by_key[] = {{"status", BSIM_FAULT_HTTP_STATUS},
+                      {"reset", BSIM_FAULT_RESET_AFTER_BYTES},
+                      {"stall", BSIM_FAULT_STALL},
+                      {"norange", BSIM_FAULT_NO_RANGE},
+                      {"connect", BSIM_FAULT_CONNECT_FAIL},
+                      {"corrupt", BSIM_FAULT_CORRUPT}};
+  uint64_t v = 0;
+  if (strcmp(key, "url") == 0) return f->url = val, 0;
+  if (bsim__cli_parse_u64(val, 1, &v) != 0) return -1;
+  if (strcmp(key, "count") == 0)
+    return v > UINT32_MAX ? -1 : (f->count = (uint32_t)v, 0);
+  if (strcmp(key, "from") == 0) return f->from_ms = v, 0;
+  if (strcmp(key, "until") == 0) return f->until_ms = v, 0;
+  for (size_t i = 0; i < sizeof kinds_by_key / sizeof kinds_by_key[0]; i++) {
+    if (strcmp(key, kinds_by_key[i].key) != 0) continue;
+    f->kind = kinds_by_key[i].kind;
+    if (f->kind == BSIM_FAULT_HTTP_STATUS) f->http_status = (int)(v % 1000u);
+    f->bytes = v;
+    (*kinds)++;
+    return 0;
+  }
+  return -1;
+}
+
+/* --fault url=URL,KIND=VALUE[,count=N][,from=MS][,until=MS] with KIND one
+ * of status, reset, stall, norange, connect, corrupt (docs/model.md). */
+static int add_fault(bsim_manager *mgr, const char *spec) {
+  char text[2400];
+  snprintf(text, sizeof text, "%s", spec);
+  struct bsim_fault f;
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, NULL);
+  int kinds = 0;
+  int bad = 0;
+  for (char *p = text; p != NULL && !bad;) {
+    char *next = strchr(p, ',');
+    if (next != NULL) *next++ = '\0';
+    char *eq = strchr(p, '=');
+    if (eq != NULL) *eq = '\0';
+    bad = fault_key(&f, p, eq != NULL ? eq + 1 : "1", &kinds) != 0;
+    p = next;
+  }
+  if (bad || kinds != 1 || f.url == NULL ||
+      BSIM_FAILED(bsim_fault_add(mgr, &f))) {
+    char why[600];
+    snprintf(why, sizeof why,
+             "bad --fault '%.400s' (url=URL,status=N|"
+             "reset=B|stall=B|norange|connect|corrupt=B[,count=N][,from=MS]"
+             "[,until=MS])",
+             spec);
+    return bsim__cli_usage(NULL, why);
+  }
+  return 0;
+}
+
 int bsim__cli_apply_net(bsim_manager *mgr, const struct bsim__cli_globals *g) {
   for (unsigned i = 0; i < g->host_count; i++) {
     if (add_host(mgr, g->hosts[i]) != 0) return BSIM__CLI_EXIT_USAGE;
   }
   for (unsigned i = 0; i < g->publish_count; i++) {
     if (add_publish(mgr, g->publish[i]) != 0) return BSIM__CLI_EXIT_USAGE;
+  }
+  for (unsigned i = 0; i < g->fault_count; i++) {
+    if (add_fault(mgr, g->faults[i]) != 0) return BSIM__CLI_EXIT_USAGE;
   }
   return 0;
 }
@@ -134,8 +197,9 @@ static bsim_hr open_manager(struct bsim__cli_globals *g, bsim_manager **mgr) {
   /* Model hosts run on the virtual clock; without any, URLs go to the real
    * network and time is wall time. */
   o.clock_mode = g->clock >= 0 ? (enum bsim_clock_mode)g->clock
-                 : g->host_count + g->publish_count > 0 ? BSIM_CLOCK_AUTO
-                                                        : BSIM_CLOCK_REAL;
+                 : g->host_count + g->publish_count + g->fault_count > 0
+                     ? BSIM_CLOCK_AUTO
+                     : BSIM_CLOCK_REAL;
   if (!g->memory && g->store == NULL) {
     g->store = default_store(buf, sizeof buf);
   }

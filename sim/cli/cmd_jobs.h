@@ -58,6 +58,8 @@ struct bsim__cli_globals {
   unsigned host_count;
   const char *publish[BSIM__CLI_MAX_NET];
   unsigned publish_count;
+  const char *faults[BSIM__CLI_MAX_NET];
+  unsigned fault_count;
 };
 
 struct bsim__cli_verb;
@@ -140,6 +142,9 @@ int bsim__cli_priority_parse(const char *text, enum bsim_job_priority *out);
 void bsim__cli_print_line(FILE *out, bsim_job *job);
 /* The /info /verbose block. */
 void bsim__cli_print_verbose(FILE *out, bsim_job *job);
+/* The ERROR FILE / ERROR CODE / ERROR CONTEXT lines; nothing outside ERROR
+ * and TRANSIENT_ERROR. */
+void bsim__cli_print_error(FILE *out, bsim_job *job);
 /* One file line: "done / total WORKING|TRANSFERRED url -> local". */
 void bsim__cli_print_file(FILE *out, bsim_job *job, uint32_t index);
 /* The job as one JSON object (no newline). */

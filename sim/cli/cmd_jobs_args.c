@@ -149,9 +149,11 @@ static int parse_value_opt(int argc, char **argv, int *i,
                            struct bsim__cli_globals *g) {
   const char *arg = argv[*i];
   const char *v = NULL;
-  int net = opt_is(arg, "--host") || opt_is(arg, "--publish");
-  if (net && g->host_count + g->publish_count >= BSIM__CLI_MAX_NET) {
-    bsim__cli_usage(NULL, "too many --host/--publish options");
+  int net = opt_is(arg, "--host") || opt_is(arg, "--publish") ||
+            opt_is(arg, "--fault");
+  if (net && (g->host_count + g->publish_count >= BSIM__CLI_MAX_NET ||
+              g->fault_count >= BSIM__CLI_MAX_NET)) {
+    bsim__cli_usage(NULL, "too many --host/--publish/--fault options");
     return -1;
   }
   if (global_value(argc, argv, i, &v) < 0) return -1;
@@ -163,6 +165,8 @@ static int parse_value_opt(int argc, char **argv, int *i,
     g->hosts[g->host_count++] = v;
   } else if (opt_is(arg, "--publish")) {
     g->publish[g->publish_count++] = v;
+  } else if (opt_is(arg, "--fault")) {
+    g->faults[g->fault_count++] = v;
   } else if (opt_is(arg, "--seed")) {
     g->seed_explicit = 1;
     if (bsim__cli_parse_u64(v, 0, &g->seed) != 0) {
@@ -190,9 +194,9 @@ static int parse_value_opt(int argc, char **argv, int *i,
 int bsim__cli_parse_global(int argc, char **argv, int *i,
                            struct bsim__cli_globals *g) {
   const char *arg = argv[*i];
-  static const char *const valued[] = {"--store",   "--user", "--host",
-                                       "--publish", "--seed", "--clock",
-                                       "--progress"};
+  static const char *const valued[] = {"--store",    "--user", "--host",
+                                       "--publish",  "--seed", "--clock",
+                                       "--progress", "--fault"};
   if (strcmp(arg, "--json") == 0) return g->json = 1, 1;
   if (strcmp(arg, "--memory") == 0) return g->memory = 1, 1;
   if (strcmp(arg, "--admin") == 0) return g->admin = 1, 1;

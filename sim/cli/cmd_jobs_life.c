@@ -172,6 +172,7 @@ int bsim__cli_resume(struct bsim__cli_ctx *ctx) {
     if (BSIM_FAILED(hr)) rc = bsim__cli_fail(ctx, "run the engine", hr);
     if (rc == 0 && ctx->g->json) json_job_result(ctx, hr, job);
     if (rc == 0 && !ctx->g->json) bsim__cli_print_line(stdout, job);
+    if (rc == 0 && !ctx->g->json) bsim__cli_print_error(stdout, job);
     if (rc == 0 && st == BSIM_JOB_STATE_ERROR) rc = BSIM__CLI_EXIT_FAIL;
   }
   bsim_job_unref(job);

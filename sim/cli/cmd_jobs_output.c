@@ -128,7 +128,7 @@ static void print_filetime(FILE *out, uint64_t ft) {
           tm.tm_hour < 12 ? "AM" : "PM");
 }
 
-static void print_error_lines(FILE *out, bsim_job *job) {
+void bsim__cli_print_error(FILE *out, bsim_job *job) {
   struct bsim_job_error e;
   if (BSIM_FAILED(bsim_job_get_error(job, &e))) return;
   fputs("ERROR FILE: ", out);
@@ -200,7 +200,7 @@ void bsim__cli_print_verbose(FILE *out, bsim_job *job) {
           flags);
   fprintf(out, "RETRY DELAY: %u NO PROGRESS TIMEOUT: %u ERROR COUNT: %u\n",
           retry, npt, errors);
-  print_error_lines(out, job);
+  bsim__cli_print_error(out, job);
   fprintf(out, "DESCRIPTION: %s\nJOB FILES:\n", desc ? desc : "");
   for (uint32_t i = 0; i < s.p.files_total; i++) {
     fputc('\t', out);

@@ -194,12 +194,7 @@ static int transfer_finish(struct bsim__cli_ctx *ctx, bsim_job *job,
     fputs(",\"cancelled\":true", stdout);
     bsim__cli_json_end(stdout);
   } else {
-    struct bsim_job_error e;
-    if (BSIM_SUCCEEDED(bsim_job_get_error(job, &e))) {
-      printf("ERROR CODE: 0x%08X (%s) - %s\nERROR CONTEXT: 0x%X - %s\n",
-             (unsigned)e.code, bsim_hr_name(e.code), bsim_hr_message(e.code),
-             (unsigned)e.context, bsim__cli_context_name(e.context));
-    }
+    bsim__cli_print_error(stdout, job);
   }
   bsim__cli_ignore(bsim_job_cancel(job));
   fprintf(stderr,

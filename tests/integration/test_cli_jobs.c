@@ -1,7 +1,9 @@
 /* The bitsadmin-style job commands of `bitsim` within one invocation
  * (users.md §3.1 for the grammar and output shapes): /transfer on the model
  * network (bytes match the model's content, Complete renames into place;
- * a 404 ends in ERROR and the job is cancelled), chains joined by `--`
+ * a 404 ends in ERROR and the job is cancelled; --fault 503s are retried
+ * after the retry delay, and end in ERROR at the no-progress timeout),
+ * chains joined by `--`
  * (create, addfile, resume --wait with progress lines, getstate, complete),
  * lookup by name and by GUID with the ambiguity error, one-line errors with
  * a usage hint and nothing run for unknown commands and bad arguments,
@@ -89,6 +91,53 @@ static void test_transfer_404_cancels(void **state) {
   assert_non_null(strstr(r.out, "ERROR CONTEXT: 0x5 - REMOTE_FILE"));
   assert_non_null(strstr(r.err, "canceled"));
   assert_int_equal(file_size("out.bin"), -1);
+}
+
+/* A 503 is transient: the job waits MinimumRetryDelay (600 s by default,
+ * reference §5) in TRANSIENT_ERROR and tries again; virtual time makes the
+ * two retries instant. */
+static void test_transfer_retries_transient_errors(void **state) {
+  (void)state;
+  assert_int_equal(RUN("--memory", "--publish", "http://files.test/a:1K",
+                       "--fault", "url=http://files.test/a,status=503,count=2",
+                       "/transfer", "T", "http://files.test/a", "a"),
+                   0);
+  assert_non_null(strstr(r.out, "[0d+00:00:00.000] STATE: TRANSIENT_ERROR"));
+  assert_non_null(strstr(r.out, "[0d+00:10:00.000] STATE: TRANSIENT_ERROR"));
+  assert_non_null(strstr(r.out, "[0d+00:20:00.000] STATE: TRANSFERRED"));
+  assert_non_null(strstr(r.out, "Transfer complete."));
+  assert_int_equal(file_size("a"), 1024);
+}
+
+/* A server that always answers 503: after the 14-day NoProgressTimeout
+ * the job is in ERROR (reference §5) and /transfer cancels it. */
+static void test_transfer_no_progress_timeout(void **state) {
+  (void)state;
+  assert_int_equal(RUN("--memory", "--json", "--publish",
+                       "http://files.test/a:1K", "--fault",
+                       "url=http://files.test/a,status=503,count=0",
+                       "/transfer", "T", "http://files.test/a", "a"),
+                   1);
+  assert_int_equal(cli_lines(r.out), 1);
+  assert_non_null(strstr(r.out, "\"state\":\"ERROR\""));
+  assert_non_null(strstr(r.out, "\"error\":{\"code\":\"0x801901F7\",\"name\":"
+                                "\"BG_E_HTTP_ERROR_503\""));
+  assert_non_null(strstr(r.out, "\"cancelled\":true"));
+  assert_non_null(strstr(r.err, "it was canceled"));
+  /* A timeout of 0 makes the first transient error fatal (reference §5);
+   * /resume --wait shows the error and exits 1. */
+  assert_int_equal(
+      RUN("--memory", "--publish", "http://files.test/a:1K", "--fault",
+          "url=http://files.test/a,status=503,count=0", "/create", "A", "--",
+          "/addfile", "A", "http://files.test/a", "a", "--",
+          "/setnoprogresstimeout", "A", "0", "--", "/resume", "A", "--wait"),
+      1);
+  assert_non_null(strstr(r.out, "[0d+00:00:00.000] STATE: ERROR"));
+  assert_non_null(
+      strstr(r.out, "ERROR CODE: 0x801901F7 (BG_E_HTTP_ERROR_503)"));
+  assert_null(strstr(r.out, "TRANSIENT_ERROR"));
+  assert_int_equal(RUN("--memory", "--fault", "status=503", "/list"), 2);
+  assert_non_null(strstr(r.err, "bad --fault"));
 }
 
 static void test_chain_resume_wait_complete(void **state) {
@@ -316,6 +365,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_transfer_downloads_model_file, setup),
       cmocka_unit_test_setup(test_transfer_404_cancels, setup),
+      cmocka_unit_test_setup(test_transfer_retries_transient_errors, setup),
+      cmocka_unit_test_setup(test_transfer_no_progress_timeout, setup),
       cmocka_unit_test_setup(test_chain_resume_wait_complete, setup),
       cmocka_unit_test_setup(test_progress_bar_when_asked, setup),
       cmocka_unit_test_setup(test_lookup_by_name_and_guid, setup),
