@@ -101,7 +101,7 @@ static bsim_hr check_add(bsim_job *job, uint32_t count,
 
 /* Allocate everything first, then commit: all or nothing. */
 bsim_hr bsim__job_append_files(bsim_job *job, uint32_t count,
-                            const struct bsim_file_info *files) {
+                               const struct bsim_file_info *files) {
   uint32_t need = job->file_count + count;
   if (need == 1 && job->file_cap == 0) {
     job->files = &job->file0; /* the inline record */
