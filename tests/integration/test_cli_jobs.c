@@ -12,11 +12,13 @@
  * /list and /reset, /monitor until settled, /addfileset, --json and
  * /rawreturn, progress bars versus plain lines. Every run is a child
  * process (cli_run.h) waited for with deadlines. */
+#define _XOPEN_SOURCE 600 /* posix_openpt, grantpt, unlockpt, ptsname */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "bitsim.h"
@@ -176,6 +178,47 @@ static void test_progress_bar_when_asked(void **state) {
                    0);
   assert_non_null(strstr(r.out, "\r[###############---------------]  50%"));
   assert_non_null(strstr(r.out, "] 100% 1048576 / 1048576 TRANSFERRED"));
+}
+
+/* Without --progress, a terminal on stdout gets the bar (isatty), as a
+ * pipe gets plain lines (the other tests). */
+static void test_progress_bar_on_a_terminal(void **state) {
+  (void)state;
+  int master = posix_openpt(O_RDWR | O_NOCTTY);
+  assert_true(master >= 0);
+  assert_int_equal(grantpt(master), 0);
+  assert_int_equal(unlockpt(master), 0);
+  char slave_name[256];
+  snprintf(slave_name, sizeof slave_name, "%s", ptsname(master));
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int slave = open(slave_name, O_RDWR);
+    if (slave < 0 || chdir(dir) != 0) _exit(126);
+    dup2(slave, 1);
+    close(master);
+    execl(BSIM_BINARY_DIR "/bitsim", BSIM_BINARY_DIR "/bitsim", "--memory",
+          "--host", "files.test:bandwidth=128K", "--publish",
+          "http://files.test/a.bin:1M", "/transfer", "T",
+          "http://files.test/a.bin", "out.bin", (char *)NULL);
+    _exit(127);
+  }
+  /* Read until the child closes the terminal (EIO on Linux). */
+  size_t len = 0;
+  for (;;) {
+    struct pollfd p = {master, POLLIN, 0};
+    assert_true(poll(&p, 1, CLI_DEADLINE_MS) == 1);
+    ssize_t got = read(master, r.out + len, sizeof r.out - 1 - len);
+    if (got <= 0) break;
+    len += (size_t)got;
+  }
+  r.out[len] = '\0';
+  close(master);
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  assert_non_null(strstr(r.out, "\r[###############---------------]  50%"));
+  assert_null(strstr(r.out, "STATE: TRANSFERRING"));
 }
 
 static void test_lookup_by_name_and_guid(void **state) {
@@ -369,6 +412,7 @@ int main(void) {
       cmocka_unit_test_setup(test_transfer_no_progress_timeout, setup),
       cmocka_unit_test_setup(test_chain_resume_wait_complete, setup),
       cmocka_unit_test_setup(test_progress_bar_when_asked, setup),
+      cmocka_unit_test_setup(test_progress_bar_on_a_terminal, setup),
       cmocka_unit_test_setup(test_lookup_by_name_and_guid, setup),
       cmocka_unit_test_setup(test_usage_errors_run_nothing, setup),
       cmocka_unit_test_setup(test_illegal_calls_give_hresults, setup),

@@ -153,6 +153,23 @@ static void test_ambiguous_across_invocations(void **s) {
   assert_non_null(strstr(r.err, "the name is ambiguous"));
 }
 
+/* Users see their own jobs; /allusers needs an administrator (reference
+ * §12). */
+static void test_users_and_allusers(void **s) {
+  (void)s;
+  NEED_STORE();
+  assert_int_equal(RUNS("--user", "alice", "/create", "A"), 0);
+  assert_int_equal(RUNS("--user", "bob", "/list"), 0);
+  assert_non_null(strstr(r.out, "Listed 0 job(s).\n"));
+  assert_int_equal(RUNS("--user", "bob", "/info", "A"), 1);
+  assert_int_equal(RUNS("--user", "bob", "/list", "/allusers"), 1);
+  assert_non_null(strstr(r.err, "(E_ACCESSDENIED)"));
+  assert_int_equal(
+      RUNS("--user", "root", "--admin", "/list", "/allusers", "/verbose"), 0);
+  assert_non_null(strstr(r.out, "OWNER: alice\n"));
+  assert_non_null(strstr(r.out, "Listed 1 job(s).\n"));
+}
+
 int main(void) {
   store_works = probe_store();
   const struct CMUnitTest tests[] = {
@@ -162,6 +179,7 @@ int main(void) {
       cmocka_unit_test_setup(test_default_store_and_env, setup),
       cmocka_unit_test_setup(test_failures_leave_store_unchanged, setup),
       cmocka_unit_test_setup(test_ambiguous_across_invocations, setup),
+      cmocka_unit_test_setup(test_users_and_allusers, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
