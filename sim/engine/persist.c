@@ -87,6 +87,10 @@ static void to_record(const bsim_job *job, struct bsim__store_file *files,
         .completed = f->completed,
         .temp_made = f->temp_made,
         .from_peer = f->from_peer,
+        .valid = f->valid,
+        .peer_held = f->peer_held,
+        .bytes_origin = f->bytes_origin,
+        .bytes_peers = f->bytes_peers,
     };
   }
   r->files = files;
@@ -336,6 +340,10 @@ static bsim_hr restore_files(bsim_job *job, const struct bsim__store_job *r) {
     f->completed = s->completed;
     f->temp_made = s->temp_made;
     f->from_peer = s->from_peer;
+    f->valid = s->valid;
+    f->peer_held = s->peer_held;
+    f->bytes_origin = s->bytes_origin;
+    f->bytes_peers = s->bytes_peers;
     restore_temp(job, i);
   }
   return BSIM_S_OK;

@@ -23,7 +23,7 @@
 
 /** The schema version this build writes; older stores are migrated on
  * open, newer ones refused. */
-#define BSIM__STORE_SCHEMA_VERSION 2
+#define BSIM__STORE_SCHEMA_VERSION 3
 
 struct bsim__store_file {
   const char *remote;
@@ -35,6 +35,9 @@ struct bsim__store_file {
   uint8_t completed;
   uint8_t temp_made;
   uint8_t from_peer;
+  uint8_t valid;     /* SetValidationState(TRUE) (reference §7) */
+  uint8_t peer_held; /* a byte in the temporary file came from a peer */
+  uint64_t bytes_origin, bytes_peers; /* GetPeerDownloadStats */
 };
 
 /** One job, as kept. Times in ms: *_unix_ms on the wall clock, the others

@@ -54,12 +54,18 @@ static const char *const migrations[BSIM__STORE_SCHEMA_VERSION] = {
     " from_peer INTEGER, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;",
     /* 1 -> 2: load in creation order without sorting. */
     "CREATE INDEX IF NOT EXISTS jobs_by_seq ON jobs(create_seq);",
+    /* 2 -> 3: validation state and peer statistics of files (§7, §11). */
+    "ALTER TABLE files ADD COLUMN valid INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE files ADD COLUMN peer_held INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE files ADD COLUMN bytes_origin INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE files ADD COLUMN bytes_peers INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const sql[ST_COUNT] = {
     [ST_JOB] = "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
                "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_FILE] = "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_FILE] = "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                "?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
     [ST_DEL_FILES] = "DELETE FROM files WHERE job_id = ?",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?, ?)",
@@ -256,6 +262,10 @@ static int load_files(struct sqlite_store *s, const char *id,
     f->completed = (uint8_t)sqlite3_column_int(st, 6);
     f->temp_made = (uint8_t)sqlite3_column_int(st, 7);
     f->from_peer = (uint8_t)sqlite3_column_int(st, 8);
+    f->valid = (uint8_t)sqlite3_column_int(st, 9);
+    f->peer_held = (uint8_t)sqlite3_column_int(st, 10);
+    f->bytes_origin = col_u64(st, 11);
+    f->bytes_peers = col_u64(st, 12);
   }
   (void)s;
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -333,7 +343,8 @@ static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
     rc = sqlite3_prepare_v2(s->db,
                             "SELECT remote, local, bytes_total, bytes_done, "
                             "temp_id, transferred, completed, temp_made, "
-                            "from_peer FROM files WHERE job_id = ? "
+                            "from_peer, valid, peer_held, bytes_origin, "
+                            "bytes_peers FROM files WHERE job_id = ? "
                             "ORDER BY idx",
                             -1, &files, NULL);
   }
@@ -423,6 +434,10 @@ static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,
   sqlite3_bind_int(st, 9, f->completed);
   sqlite3_bind_int(st, 10, f->temp_made);
   sqlite3_bind_int(st, 11, f->from_peer);
+  sqlite3_bind_int(st, 12, f->valid);
+  sqlite3_bind_int(st, 13, f->peer_held);
+  bind_u64(st, 14, f->bytes_origin);
+  bind_u64(st, 15, f->bytes_peers);
   return run(st);
 }
 

@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,7 +330,7 @@ static void test_store_newer_schema_refused(void **state) {
   (void)state;
   fresh("store_newer");
   assert_int_equal(try_open(), BSIM_S_OK);
-  assert_int_equal(user_version(), 2);
+  assert_int_equal(user_version(), 3);
   set_user_version(99);
   assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
   assert_non_null(strstr(bsim_manager_store_error(), db));
@@ -337,21 +338,69 @@ static void test_store_newer_schema_refused(void **state) {
   assert_int_equal(user_version(), 99); /* untouched */
 }
 
+/* A store written by schema version 2 (before the files' validation and
+ * peer columns), made by hand as an older build left it. */
+static const char v2_store[] =
+    "PRAGMA journal_mode = WAL;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+    " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"
+    " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"
+    " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"
+    " error_count INTEGER, cur_file INTEGER, display_name TEXT,"
+    " description TEXT, proxy_list TEXT, bypass_list TEXT,"
+    " has_error INTEGER, err_code INTEGER, err_context INTEGER,"
+    " err_file_index INTEGER, err_http_status INTEGER,"
+    " created_unix_ms INTEGER, modified_unix_ms INTEGER,"
+    " completed_unix_ms INTEGER, te_since_ms INTEGER,"
+    " noprog_since_ms INTEGER, active_acc_ms INTEGER,"
+    " last_activity_ms INTEGER, create_seq INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"
+    " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"
+    " transferred INTEGER, completed INTEGER, temp_made INTEGER,"
+    " from_peer INTEGER, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"
+    "CREATE INDEX jobs_by_seq ON jobs(create_seq);"
+    "INSERT INTO meta VALUES('now_ms', 5000);"
+    "INSERT INTO jobs VALUES('{11111111-2222-3333-4444-555555555555}',"
+    " 'alice', 0, 3, 0, 2, 0, 3, 600, 1209600, 7776000, 0, 0, 'old',"
+    " 'from v2', NULL, NULL, 0, 0, 0, -1, 0, 1767225600000, 1767225600000,"
+    " 0, 0, -1, 0, 4000, 1);"
+    "INSERT INTO files VALUES('{11111111-2222-3333-4444-555555555555}', 0,"
+    " 'http://fast.test/a', '/nonexistent/a', 4096, 0, 7, 0, 0, 0, 0);"
+    "PRAGMA user_version = 2;";
+
 static void test_store_older_schema_migrated(void **state) {
   (void)state;
   fresh("store_older");
+  sqlite3 *sql = NULL;
+  assert_int_equal(sqlite3_open(db, &sql), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(sql, v2_store, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(sql);
+  assert_int_equal(user_version(), 2);
   bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
-  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("m"));
   bsim_guid id;
-  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  assert_int_equal(
+      bsim_guid_parse("{11111111-2222-3333-4444-555555555555}", &id), 0);
+  bsim_job *job = find(mgr, &id);
+  assert_int_equal(fx_state(job), BSIM_JOB_STATE_SUSPENDED);
+  char *text = NULL;
+  assert_int_equal(bsim_job_get_description(job, &text), BSIM_S_OK);
+  assert_string_equal(text, "from v2");
+  bsim_free(text);
+  assert_int_equal(fx_file_progress(job, 0).bytes_total, 4096);
+  assert_int_equal(bsim_manager_now_ms(mgr), 5000);
+  /* The job saves into the migrated tables. */
+  assert_int_equal(bsim_job_set_description(job, "now v3"), BSIM_S_OK);
   bsim_job_unref(job);
   fx_free(mgr);
-  set_user_version(1);
+  assert_int_equal(user_version(), 3);
   mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
   job = find(mgr, &id);
+  assert_int_equal(bsim_job_get_description(job, &text), BSIM_S_OK);
+  assert_string_equal(text, "now v3");
+  bsim_free(text);
   bsim_job_unref(job);
   fx_free(mgr);
-  assert_int_equal(user_version(), 2);
 }
 
 /* A second manager on a store in use is refused, naming the file. */
