@@ -89,7 +89,10 @@ int bsim__cli_usage(const struct bsim__cli_verb *verb, const char *why) {
 int bsim__cli_parse_u64(const char *text, int sizes, uint64_t *out) {
   if (text == NULL || *text < '0' || *text > '9') return -1;
   char *end = NULL;
-  unsigned long long v = strtoull(text, &end, 0);
+  /* Decimal or 0x hex; never octal (a leading 0 is just a digit). */
+  int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  unsigned long long v = strtoull(hex ? text + 2 : text, &end, hex ? 16 : 10);
+  if (hex && end == text + 2) return -1;
   uint64_t mul = 1;
   if (sizes && *end != '\0' && end[1] == '\0') {
     switch (*end) {

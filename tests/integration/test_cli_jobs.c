@@ -318,6 +318,11 @@ static void test_info_verbose_after_setters(void **state) {
   assert_non_null(strstr(r.out, "NOTIFICATION COMMAND LINE: '/bin/echo' "
                                 "'/bin/echo done'\n"));
   assert_non_null(strstr(r.out, "\nUPLOAD\n5\n/bin/echo /bin/echo done\n"));
+  /* Numbers are decimal (a leading 0 is not octal) or 0x hex. */
+  assert_int_equal(RUN("--memory", "/create", "A", "--", "/setminretrydelay",
+                       "A", "010", "--", "/getminretrydelay", "A"),
+                   0);
+  assert_non_null(strstr(r.out, "MINRETRYDELAY set.\n10\n"));
 }
 
 static void test_list_and_reset(void **state) {
