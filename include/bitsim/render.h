@@ -104,6 +104,13 @@ BSIM_EXTERN uint64_t bsim_renderer_bad_lines(const bsim_renderer *r);
 /** Free (does not finish). NULL is a no-op. */
 BSIM_EXTERN void bsim_renderer_free(bsim_renderer *r);
 
+/* ---- the state diagram ------------------------------------------------- */
+
+/** Write the job state diagram as Graphviz DOT, generated from the engine's
+ * transition table (docs/state-machine.dot is this output). Returns S_OK,
+ * E_INVALIDARG, or E_FAIL when writing failed. */
+BSIM_EXTERN bsim_hr bsim_state_diagram_dot(FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

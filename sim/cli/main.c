@@ -32,6 +32,9 @@ static const struct command commands[] = {
     {"/VERB", bsim_cli_jobs,
      "bitsadmin-style job commands: /create, /addfile, /resume, /info, "
      "/list,\n             /transfer, /monitor, ... (see docs/cli.md)"},
+    {"diagram", bsim_cli_diagram,
+     "the job state diagram from the engine's table (DOT; SVG with "
+     "Graphviz)"},
     {"version", run_version, "print the version"},
     {"help", run_help, "list the commands"},
 };
