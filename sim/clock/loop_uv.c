@@ -85,7 +85,10 @@ void bsim__loop_run_once(struct bsim__loop *loop, uint64_t timeout_ms) {
   /* The async handle is referenced for the wait so that UV_RUN_ONCE
    * blocks until a wake even when nothing else is pending. */
   uv_ref((uv_handle_t *)&loop->wake);
-  uv_run(&loop->loop, UV_RUN_ONCE);
+  /* A zero timeout must not block: UV_RUN_ONCE fires the due timer before
+   * polling and then polls without a timeout (until a wake that may never
+   * come, e.g. MANUAL run_until_idle with a callback on a worker). */
+  uv_run(&loop->loop, timeout_ms == 0 ? UV_RUN_NOWAIT : UV_RUN_ONCE);
   uv_unref((uv_handle_t *)&loop->wake);
   uv_timer_stop(&loop->timer);
   uv_unref((uv_handle_t *)&loop->timer);

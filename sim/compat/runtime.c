@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -67,8 +68,17 @@ static void shutdown_engine(void) {
   if (mgr == NULL) return;
   bsim__cw_service_stop();
   bsim__cw.mgr = NULL;
+  /* A callback still running on a worker (threaded delivery) makes the
+   * engine answer E_BUSY: wait for it to return, as COM waits for calls
+   * in progress. */
   pthread_mutex_unlock(&bsim__cw.mu);
-  (void)bsim_manager_free(mgr);
+  while (bsim_manager_free(mgr) == BSIM_E_BUSY) {
+    pthread_mutex_lock(&bsim__cw.mu);
+    uint64_t ns = bsim__clock_real_ns() + 1000000u;
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    (void)pthread_cond_timedwait(&bsim__cw.cond, &bsim__cw.mu, &ts);
+    pthread_mutex_unlock(&bsim__cw.mu);
+  }
   bsim__cw_validation_clear();
   pthread_mutex_lock(&bsim__cw.mu);
   bsim__free(bsim__cw.user);

@@ -1,0 +1,684 @@
+/* The Windows binding at run time, through <bits.h> and
+ * <bitsim/win32ext.h> only: CoInitializeEx/CoCreateInstance, the manager,
+ * job, file, enumerator and error objects (QueryInterface across
+ * versions, reference counts, strings for CoTaskMemFree), virtual time for
+ * Sleep and WaitForSingleObject (design.md "Time"), callbacks (retried
+ * until S_OK, JobError with IBackgroundCopyError, at most four in flight
+ * per user, reference §6), SetNotifyCmdLine (the fallback and
+ * CommandLineToArgvW's splitting rules), and every COM object released at
+ * the end. Each test gets its own engine: the environment is read at the
+ * first CoCreateInstance and the engine dies at the last CoUninitialize.
+ */
+#define COBJMACROS
+#include <windows.h>
+#include <bits.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "bitsim.h"
+#include "bitsim/win32ext.h"
+#include "bsim_test.h"
+
+#define URL "http://example.test/files/a.bin"
+#define WURL L"http://example.test/files/a.bin"
+
+static wchar_t g_local[512];
+
+static void env_reset(void) {
+  unsetenv("BITSIM_DELIVERY");
+  unsetenv("BITSIM_CMDLINE_RECORD");
+  unsetenv("BITSIM_CLOCK");
+  setenv("BITSIM_MODEL_FILES", URL "=4096", 1);
+  setenv("BITSIM_USER", "alice", 1);
+  unsetenv("BITSIM_TRACE");
+}
+
+static IBackgroundCopyManager *start(void) {
+  assert_int_equal(CoInitializeEx(NULL, COINIT_MULTITHREADED), S_OK);
+  IBackgroundCopyManager *m = NULL;
+  assert_int_equal(CoCreateInstance(&CLSID_BackgroundCopyManager, NULL,
+                                    CLSCTX_LOCAL_SERVER,
+                                    &IID_IBackgroundCopyManager, (void **)&m),
+                   S_OK);
+  swprintf(g_local, 512, L"%s/a.bin", bsim_test_tmpdir("compat"));
+  return m;
+}
+
+static void finish(IBackgroundCopyManager *m) {
+  assert_int_equal(IBackgroundCopyManager_Release(m), 0);
+  CoUninitialize();
+  assert_int_equal(bitsim_win32_live_objects(), 0);
+}
+
+static IBackgroundCopyJob *new_job(IBackgroundCopyManager *m, GUID *id) {
+  IBackgroundCopyJob *job = NULL;
+  GUID tmp;
+  assert_int_equal(IBackgroundCopyManager_CreateJob(
+                       m, L"job", BG_JOB_TYPE_DOWNLOAD, id ? id : &tmp, &job),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_AddFile(job, WURL, g_local), S_OK);
+  return job;
+}
+
+static BG_JOB_STATE state_of(IBackgroundCopyJob *job) {
+  BG_JOB_STATE s = BG_JOB_STATE_QUEUED;
+  assert_int_equal(IBackgroundCopyJob_GetState(job, &s), S_OK);
+  return s;
+}
+
+/* ---- runtime ----------------------------------------------------------- */
+
+static void test_runtime_basics(void **state) {
+  (void)state;
+  env_reset();
+  void *p = NULL;
+  /* Without COM: CO_E_NOTINITIALIZED. */
+  assert_int_equal(CoCreateInstance(&CLSID_BackgroundCopyManager, NULL,
+                                    CLSCTX_LOCAL_SERVER,
+                                    &IID_IBackgroundCopyManager, &p),
+                   (HRESULT)0x800401F0L);
+  assert_int_equal(CoInitializeEx(NULL, COINIT_MULTITHREADED), S_OK);
+  assert_int_equal(CoInitializeEx(NULL, COINIT_APARTMENTTHREADED), S_FALSE);
+  const CLSID *all[] = {
+      &CLSID_BackgroundCopyManager,     &CLSID_BackgroundCopyManager1_5,
+      &CLSID_BackgroundCopyManager2_0,  &CLSID_BackgroundCopyManager2_5,
+      &CLSID_BackgroundCopyManager3_0,  &CLSID_BackgroundCopyManager4_0,
+      &CLSID_BackgroundCopyManager5_0,  &CLSID_BackgroundCopyManager10_1,
+      &CLSID_BackgroundCopyManager10_2, &CLSID_BackgroundCopyManager10_3};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    IUnknown *u = NULL;
+    assert_int_equal(CoCreateInstance(all[i], NULL, CLSCTX_LOCAL_SERVER,
+                                      &IID_IUnknown, (void **)&u),
+                     S_OK);
+    assert_int_equal(IUnknown_Release(u), 0);
+  }
+  assert_int_equal(CoCreateInstance(&IID_IUnknown, NULL, CLSCTX_LOCAL_SERVER,
+                                    &IID_IUnknown, &p),
+                   (HRESULT)0x80040154L); /* REGDB_E_CLASSNOTREG */
+  assert_int_equal(CoCreateInstance(&CLSID_BackgroundCopyManager, NULL,
+                                    CLSCTX_LOCAL_SERVER,
+                                    &IID_IBackgroundCopyJob, &p),
+                   E_NOINTERFACE);
+  assert_null(p);
+  LONG v = 5;
+  assert_int_equal(InterlockedIncrement(&v), 6);
+  assert_int_equal(InterlockedCompareExchange(&v, 1, 6), 6);
+  assert_int_equal(v, 1);
+  CoUninitialize();
+  CoUninitialize();
+  assert_int_equal(bitsim_win32_live_objects(), 0);
+}
+
+/* ---- objects ----------------------------------------------------------- */
+
+static void test_job_interfaces_and_counts(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  GUID id;
+  IBackgroundCopyJob *job = new_job(m, &id);
+  const IID *versions[] = {&IID_IBackgroundCopyJob2, &IID_IBackgroundCopyJob3,
+                           &IID_IBackgroundCopyJob4, &IID_IBackgroundCopyJob5};
+  for (size_t i = 0; i < 4; i++) {
+    IUnknown *u = NULL;
+    assert_int_equal(
+        IBackgroundCopyJob_QueryInterface(job, versions[i], (void **)&u), S_OK);
+    assert_ptr_equal(u, job); /* one object, one vtable for all versions */
+    assert_int_equal(IUnknown_Release(u), 1);
+  }
+  IBackgroundCopyJobHttpOptions *http = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyJobHttpOptions, (void **)&http),
+                   S_OK);
+  assert_ptr_not_equal(http, job);
+  IBackgroundCopyJob *back = NULL;
+  assert_int_equal(IBackgroundCopyJobHttpOptions_QueryInterface(
+                       http, &IID_IBackgroundCopyJob, (void **)&back),
+                   S_OK);
+  assert_ptr_equal(back, job);
+  assert_int_equal(IBackgroundCopyJob_Release(back), 2);
+  assert_int_equal(IBackgroundCopyJobHttpOptions_SetSecurityFlags(http, 0x2),
+                   S_OK);
+  ULONG flags = 0;
+  assert_int_equal(IBackgroundCopyJobHttpOptions_GetSecurityFlags(http, &flags),
+                   S_OK);
+  assert_int_equal(flags, 0x2);
+  LPWSTR headers = NULL;
+  assert_int_equal(
+      IBackgroundCopyJobHttpOptions_GetCustomHeaders(http, &headers), S_FALSE);
+  assert_int_equal(
+      IBackgroundCopyJobHttpOptions_SetCustomHeaders(http, L"X-A: 1\r\n"),
+      S_OK);
+  assert_int_equal(
+      IBackgroundCopyJobHttpOptions_GetCustomHeaders(http, &headers), S_OK);
+  assert_true(wcscmp(headers, L"X-A: 1\r\n") == 0);
+  CoTaskMemFree(headers);
+  assert_int_equal(IBackgroundCopyJobHttpOptions_Release(http), 1);
+  IUnknown *none = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyFile, (void **)&none),
+                   E_NOINTERFACE);
+  /* GetJob finds it by id; a new object over the same job. */
+  IBackgroundCopyJob *again = NULL;
+  assert_int_equal(IBackgroundCopyManager_GetJob(m, &id, &again), S_OK);
+  GUID id2;
+  assert_int_equal(IBackgroundCopyJob_GetId(again, &id2), S_OK);
+  assert_memory_equal(&id, &id2, sizeof id);
+  assert_int_equal(IBackgroundCopyJob_Release(again), 0);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+static void test_strings_and_bad_input(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  const wchar_t *name = L"Gr\u00fc\u00dfe \u65e5\u672c \U0001F600";
+  assert_int_equal(IBackgroundCopyJob_SetDisplayName(job, name), S_OK);
+  LPWSTR got = NULL;
+  assert_int_equal(IBackgroundCopyJob_GetDisplayName(job, &got), S_OK);
+  assert_true(wcscmp(got, name) == 0);
+  CoTaskMemFree(got);
+  assert_int_equal(IBackgroundCopyJob_GetOwner(job, &got), S_OK);
+  assert_true(wcscmp(got, L"alice") == 0);
+  CoTaskMemFree(got);
+  /* A lone surrogate is not Unicode: E_INVALIDARG, nothing changed. */
+  wchar_t bad[] = {L'a', (wchar_t)0xD800, L'\0'};
+  assert_int_equal(IBackgroundCopyJob_SetDisplayName(job, bad), E_INVALIDARG);
+  assert_int_equal(IBackgroundCopyJob_SetDisplayName(job, NULL), E_INVALIDARG);
+  assert_int_equal(IBackgroundCopyJob_GetDisplayName(job, &got), S_OK);
+  assert_true(wcscmp(got, name) == 0);
+  CoTaskMemFree(got);
+  /* Engine codes come through unchanged (reference §4.3). */
+  IBackgroundCopyError *err = NULL;
+  assert_int_equal(IBackgroundCopyJob_GetError(job, &err),
+                   BG_E_ERROR_INFORMATION_UNAVAILABLE);
+  assert_int_equal(IBackgroundCopyJob_SetPriority(job, (BG_JOB_PRIORITY)9),
+                   E_NOTIMPL);
+  LPWSTR text = NULL;
+  assert_int_equal(IBackgroundCopyManager_GetErrorDescription(
+                       m, BG_E_INVALID_STATE, 0, &text),
+                   S_OK);
+  assert_true(wcslen(text) > 0);
+  CoTaskMemFree(text);
+  IBackgroundCopyJob2 *j2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyJob2, (void **)&j2),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob2_SetReplyFileName(j2, L"/tmp/x"),
+                   E_NOTIMPL);
+  IBackgroundCopyJob2_Release(j2);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+static void test_enumerators(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *a = new_job(m, NULL);
+  IBackgroundCopyJob *b = new_job(m, NULL);
+  IEnumBackgroundCopyJobs *e = NULL;
+  assert_int_equal(IBackgroundCopyManager_EnumJobs(m, 0, &e), S_OK);
+  ULONG count = 0;
+  assert_int_equal(IEnumBackgroundCopyJobs_GetCount(e, &count), S_OK);
+  assert_int_equal(count, 2);
+  /* A snapshot: a job created now is not in it. */
+  IBackgroundCopyJob *c = new_job(m, NULL);
+  IBackgroundCopyJob *items[3] = {NULL, NULL, NULL};
+  ULONG fetched = 0;
+  assert_int_equal(IEnumBackgroundCopyJobs_Next(e, 3, items, &fetched),
+                   S_FALSE);
+  assert_int_equal(fetched, 2);
+  IEnumBackgroundCopyJobs *clone = NULL;
+  assert_int_equal(IEnumBackgroundCopyJobs_Reset(e), S_OK);
+  assert_int_equal(IEnumBackgroundCopyJobs_Skip(e, 1), S_OK);
+  assert_int_equal(IEnumBackgroundCopyJobs_Clone(e, &clone), S_OK);
+  IBackgroundCopyJob *one = NULL;
+  assert_int_equal(IEnumBackgroundCopyJobs_Next(clone, 1, &one, NULL), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(one), 0);
+  assert_int_equal(IEnumBackgroundCopyJobs_Next(clone, 1, &one, NULL), S_FALSE);
+  assert_int_equal(IEnumBackgroundCopyJobs_Release(clone), 0);
+  for (ULONG i = 0; i < fetched; i++)
+    IBackgroundCopyJob_Release(items[i]);
+  assert_int_equal(IEnumBackgroundCopyJobs_Release(e), 0);
+
+  IEnumBackgroundCopyFiles *ef = NULL;
+  assert_int_equal(IBackgroundCopyJob_EnumFiles(a, &ef), S_OK);
+  IBackgroundCopyFile *f = NULL;
+  assert_int_equal(IEnumBackgroundCopyFiles_Next(ef, 1, &f, &fetched), S_OK);
+  LPWSTR s = NULL;
+  assert_int_equal(IBackgroundCopyFile_GetRemoteName(f, &s), S_OK);
+  assert_true(wcscmp(s, WURL) == 0);
+  CoTaskMemFree(s);
+  assert_int_equal(IBackgroundCopyFile_GetLocalName(f, &s), S_OK);
+  assert_true(wcscmp(s, g_local) == 0);
+  CoTaskMemFree(s);
+  IBackgroundCopyFile3 *f3 = NULL;
+  assert_int_equal(IBackgroundCopyFile_QueryInterface(
+                       f, &IID_IBackgroundCopyFile3, (void **)&f3),
+                   S_OK);
+  BOOL valid = TRUE;
+  assert_int_equal(IBackgroundCopyFile3_GetValidationState(f3, &valid), S_OK);
+  assert_false(valid);
+  assert_int_equal(IBackgroundCopyFile3_Release(f3), 1);
+  assert_int_equal(IBackgroundCopyFile_Release(f), 0);
+  assert_int_equal(IEnumBackgroundCopyFiles_Release(ef), 0);
+  IBackgroundCopyJob *jobs[] = {a, b, c};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(IBackgroundCopyJob_Cancel(jobs[i]), S_OK);
+    assert_int_equal(IBackgroundCopyJob_Release(jobs[i]), 0);
+  }
+  finish(m);
+}
+
+/* ---- a C callback object ----------------------------------------------- */
+
+typedef struct Cb {
+  IBackgroundCopyCallback iface;
+  LONG refs;
+  LONG transferred, errors;
+  LONG fail_first; /* JobTransferred fails this many times */
+  LONG block;      /* 1: callbacks wait on release */
+  LONG in_flight, max_in_flight;
+  HANDLE done, entered, release;
+  LONG want_entered;
+  HRESULT err_code;
+  BG_ERROR_CONTEXT err_context;
+  DWORD ticks[8];
+} Cb;
+
+static HRESULT STDMETHODCALLTYPE cb_qi(IBackgroundCopyCallback *This,
+                                       REFIID riid, void **out) {
+  if (IsEqualIID(riid, &IID_IUnknown) ||
+      IsEqualIID(riid, &IID_IBackgroundCopyCallback)) {
+    *out = This;
+    IBackgroundCopyCallback_AddRef(This);
+    return S_OK;
+  }
+  *out = NULL;
+  return E_NOINTERFACE;
+}
+static ULONG STDMETHODCALLTYPE cb_addref(IBackgroundCopyCallback *This) {
+  return (ULONG)InterlockedIncrement(&((Cb *)This)->refs);
+}
+static ULONG STDMETHODCALLTYPE cb_release(IBackgroundCopyCallback *This) {
+  return (ULONG)InterlockedDecrement(&((Cb *)This)->refs);
+}
+
+static void enter(Cb *cb) {
+  LONG now = InterlockedIncrement(&cb->in_flight);
+  if (now > cb->max_in_flight) cb->max_in_flight = now;
+  if (cb->block) {
+    if (now == cb->want_entered) SetEvent(cb->entered);
+    WaitForSingleObject(cb->release, INFINITE);
+  }
+  InterlockedDecrement(&cb->in_flight);
+}
+
+static HRESULT STDMETHODCALLTYPE cb_transferred(IBackgroundCopyCallback *This,
+                                                IBackgroundCopyJob *job) {
+  Cb *cb = (Cb *)This;
+  LONG n = InterlockedIncrement(&cb->transferred);
+  if (n <= 8) cb->ticks[n - 1] = GetTickCount();
+  enter(cb);
+  if (n <= cb->fail_first) return E_FAIL;
+  HRESULT hr = IBackgroundCopyJob_Complete(job);
+  if (cb->block ? cb->transferred >= 5 : 1) SetEvent(cb->done);
+  return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_error(IBackgroundCopyCallback *This,
+                                          IBackgroundCopyJob *job,
+                                          IBackgroundCopyError *err) {
+  Cb *cb = (Cb *)This;
+  InterlockedIncrement(&cb->errors);
+  IBackgroundCopyError_GetError(err, &cb->err_context, &cb->err_code);
+  IBackgroundCopyFile *f = NULL;
+  if (SUCCEEDED(IBackgroundCopyError_GetFile(err, &f))) {
+    IBackgroundCopyFile_Release(f);
+  }
+  IBackgroundCopyJob_Cancel(job);
+  SetEvent(cb->done);
+  return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE cb_modification(IBackgroundCopyCallback *This,
+                                                 IBackgroundCopyJob *job,
+                                                 DWORD reserved) {
+  (void)This, (void)job, (void)reserved;
+  return S_OK;
+}
+
+static IBackgroundCopyCallbackVtbl cb_vtbl = {
+    cb_qi, cb_addref, cb_release, cb_transferred, cb_error, cb_modification};
+
+static void cb_init(Cb *cb) {
+  memset(cb, 0, sizeof *cb);
+  cb->iface.lpVtbl = &cb_vtbl;
+  cb->refs = 1;
+  cb->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+  cb->entered = CreateEventW(NULL, TRUE, FALSE, NULL);
+  cb->release = CreateEventW(NULL, TRUE, FALSE, NULL);
+}
+
+static void cb_close(Cb *cb) {
+  CloseHandle(cb->done);
+  CloseHandle(cb->entered);
+  CloseHandle(cb->release);
+}
+
+/* ---- callbacks --------------------------------------------------------- */
+
+/* JobTransferred that fails twice is called again each re-notify interval
+ * (60 s, reference §6) until S_OK; the waiting program sees the time pass
+ * at once; GetNotifyInterface returns the object; the binding's reference
+ * goes at CoUninitialize. */
+static void test_callback_retried_until_ok(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  Cb cb;
+  cb_init(&cb);
+  cb.fail_first = 2;
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  assert_int_equal(
+      IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)&cb.iface), S_OK);
+  assert_true(cb.refs > 1);
+  IUnknown *got = NULL;
+  assert_int_equal(IBackgroundCopyJob_GetNotifyInterface(job, &got), S_OK);
+  assert_ptr_equal(got, &cb.iface);
+  IUnknown_Release(got);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  assert_int_equal(WaitForSingleObject(cb.done, INFINITE), WAIT_OBJECT_0);
+  assert_int_equal(cb.transferred, 3);
+  assert_int_equal(cb.ticks[1] - cb.ticks[0], 60000);
+  assert_int_equal(cb.ticks[2] - cb.ticks[1], 60000);
+  assert_int_equal(state_of(job), BG_JOB_STATE_ACKNOWLEDGED);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+  assert_int_equal(cb.refs, 1); /* every reference the binding took, back */
+  cb_close(&cb);
+}
+
+/* A 404 is fatal: JobError with context REMOTE_FILE and the HTTP code. */
+static void test_callback_job_error(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  struct bsim_fault f;
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL);
+  f.http_status = 404;
+  assert_int_equal(bsim_fault_add(bitsim_win32_manager(), &f), BSIM_S_OK);
+  Cb cb;
+  cb_init(&cb);
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  assert_int_equal(
+      IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)&cb.iface), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  assert_int_equal(WaitForSingleObject(cb.done, INFINITE), WAIT_OBJECT_0);
+  assert_int_equal(cb.errors, 1);
+  assert_int_equal(cb.err_code, BG_E_HTTP_ERROR_404);
+  assert_int_equal(cb.err_context, BG_ERROR_CONTEXT_REMOTE_FILE);
+  assert_int_equal(state_of(job), BG_JOB_STATE_CANCELLED);
+  /* Clearing the registration gives the reference back at once. */
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+  assert_int_equal(cb.refs, 1);
+  cb_close(&cb);
+}
+
+/* An object without IBackgroundCopyCallback is refused, unchanged. */
+static void test_callback_needs_interface(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  /* The manager is an IUnknown that is not a callback. */
+  assert_int_equal(IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)m),
+                   E_NOINTERFACE);
+  IUnknown *got = (IUnknown *)m;
+  assert_int_equal(IBackgroundCopyJob_GetNotifyInterface(job, &got), S_OK);
+  assert_null(got);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+/* Threaded delivery: five jobs' JobTransferred block; four are in flight
+ * for one user and the fifth waits (reference §6), then runs. */
+static void test_four_blocked_callbacks(void **state) {
+  (void)state;
+  env_reset();
+  setenv("BITSIM_DELIVERY", "threaded", 1);
+  IBackgroundCopyManager *m = start();
+  Cb cb;
+  cb_init(&cb);
+  cb.block = 1;
+  cb.want_entered = 4;
+  IBackgroundCopyJob *jobs[5];
+  for (int i = 0; i < 5; i++) {
+    jobs[i] = new_job(m, NULL);
+    assert_int_equal(
+        IBackgroundCopyJob_SetNotifyInterface(jobs[i], (IUnknown *)&cb.iface),
+        S_OK);
+    assert_int_equal(IBackgroundCopyJob_Resume(jobs[i]), S_OK);
+  }
+  assert_int_equal(WaitForSingleObject(cb.entered, INFINITE), WAIT_OBJECT_0);
+  assert_int_equal(bitsim_win32_run_until_idle(), BSIM_S_OK);
+  assert_int_equal(cb.in_flight, 4);
+  assert_int_equal(cb.transferred, 4);
+  SetEvent(cb.release);
+  assert_int_equal(WaitForSingleObject(cb.done, INFINITE), WAIT_OBJECT_0);
+  assert_int_equal(cb.transferred, 5);
+  assert_int_equal(cb.max_in_flight, 4);
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(IBackgroundCopyJob_Release(jobs[i]), 0);
+  }
+  finish(m);
+  assert_int_equal(cb.refs, 1);
+  cb_close(&cb);
+}
+
+/* ---- time -------------------------------------------------------------- */
+
+/* A program polling with Sleep(1000) sees one second per poll and finds
+ * its TRANSFERRED job still there; a program blocked for longer than 90
+ * days sees the JobInactivityTimeout cancel it (reference §5). */
+static void test_time_polling_and_ninety_days(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  DWORD t0 = GetTickCount();
+  int polls = 0;
+  while (state_of(job) != BG_JOB_STATE_TRANSFERRED && polls < 100) {
+    Sleep(1000);
+    polls++;
+  }
+  assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+  assert_int_equal(GetTickCount() - t0, (DWORD)polls * 1000u);
+  DWORD t1 = GetTickCount();
+  for (int i = 0; i < 5; i++)
+    Sleep(1000);
+  assert_int_equal(GetTickCount() - t1, 5000);
+  assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+  HANDLE never = CreateEventW(NULL, FALSE, FALSE, NULL);
+  assert_int_equal(WaitForSingleObject(never, 3000), WAIT_TIMEOUT);
+  assert_int_equal(GetTickCount() - t1, 8000);
+  /* Two waits of ~49.7 days: past the 90-day inactivity timeout. */
+  assert_int_equal(WaitForSingleObject(never, 0xFFFFFFFEu), WAIT_TIMEOUT);
+  Sleep(0xFFFFFFFEu);
+  assert_int_equal(state_of(job), BG_JOB_STATE_CANCELLED);
+  CloseHandle(never);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+/* BITSIM_CLOCK=manual: time moves only through win32ext. */
+static void test_time_manual(void **state) {
+  (void)state;
+  env_reset();
+  setenv("BITSIM_CLOCK", "manual", 1);
+  IBackgroundCopyManager *m = start();
+  DWORD t0 = GetTickCount();
+  assert_int_equal(bitsim_win32_advance(2500), BSIM_S_OK);
+  assert_int_equal(GetTickCount() - t0, 2500);
+  assert_int_equal((DWORD)bitsim_win32_now_ms(), GetTickCount());
+  finish(m);
+}
+
+/* ---- SetNotifyCmdLine ---------------------------------------------------- */
+
+static char **cmdline_argv(IBackgroundCopyJob *job) {
+  GUID id;
+  assert_int_equal(IBackgroundCopyJob_GetId(job, &id), S_OK);
+  bsim_job *j = NULL;
+  bsim_guid bid;
+  memcpy(&bid, &id, sizeof bid);
+  assert_int_equal(bsim_manager_get_job(bitsim_win32_manager(),
+                                        bitsim_win32_user(), &bid, &j),
+                   BSIM_S_OK);
+  char *prog = NULL;
+  char **argv = NULL;
+  assert_int_equal(bsim_job_get_notify_cmdline(j, &prog, &argv), BSIM_S_OK);
+  bsim_free(prog);
+  bsim_job_unref(j);
+  return argv;
+}
+
+/* CommandLineToArgvW's rules: quotes group, 2n backslashes + quote give n
+ * backslashes and toggle, 2n+1 give n and a literal quote, "" inside
+ * quotes is a quote, the first token has no backslash rule. */
+static void test_cmdline_split_rules(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  IBackgroundCopyJob2 *j2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyJob2, (void **)&j2),
+                   S_OK);
+  static const struct {
+    const wchar_t *params;
+    const char *argv[6];
+  } cases[] = {
+      {L"\"C:\\a b\\p.exe\" x", {"C:\\a b\\p.exe", "x"}},
+      {L"p a\\\\\"b c\" d", {"p", "a\\b c", "d"}},
+      {L"p a\\\\\\\"b", {"p", "a\\\"b"}},
+      {L"p a\\b\\c", {"p", "a\\b\\c"}},
+      {L"p \"a \"\"q\"\" b\"", {"p", "a \"q", "b"}},
+      {L"p  \t x\t\"\"", {"p", "x", ""}},
+      {L"p \"\"\"x\"\"\"", {"p", "\"x\""}},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    assert_int_equal(
+        IBackgroundCopyJob2_SetNotifyCmdLine(j2, L"/bin/true", cases[i].params),
+        S_OK);
+    char **argv = cmdline_argv(job);
+    size_t n = 0;
+    for (; cases[i].argv[n] != NULL; n++) {
+      assert_non_null(argv[n]);
+      assert_string_equal(argv[n], cases[i].argv[n]);
+    }
+    assert_null(argv[n]);
+    bsim_strv_free(argv);
+    /* GetNotifyCmdLine joins them back into what splits the same way. */
+    LPWSTR prog = NULL, params = NULL;
+    assert_int_equal(IBackgroundCopyJob2_GetNotifyCmdLine(j2, &prog, &params),
+                     S_OK);
+    assert_true(wcscmp(prog, L"/bin/true") == 0);
+    assert_int_equal(
+        IBackgroundCopyJob2_SetNotifyCmdLine(j2, L"/bin/true", params), S_OK);
+    argv = cmdline_argv(job);
+    for (size_t k = 0; k < n; k++)
+      assert_string_equal(argv[k], cases[i].argv[k]);
+    assert_null(argv[n]);
+    bsim_strv_free(argv);
+    CoTaskMemFree(prog);
+    CoTaskMemFree(params);
+  }
+  assert_int_equal(IBackgroundCopyJob2_SetNotifyCmdLine(j2, NULL, L"x"),
+                   E_INVALIDARG);
+  assert_int_equal(IBackgroundCopyJob2_SetNotifyCmdLine(j2, NULL, NULL), S_OK);
+  IBackgroundCopyJob2_Release(j2);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+/* No callback interface: the command line runs when the job is
+ * TRANSFERRED (reference §6), with the split argv. */
+static void test_cmdline_fallback(void **state) {
+  (void)state;
+  env_reset();
+  setenv("BITSIM_CMDLINE_RECORD", "1", 1);
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  IBackgroundCopyJob2 *j2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyJob2, (void **)&j2),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob2_SetNotifyCmdLine(j2, L"/usr/bin/notify",
+                                                        L"notify \"a b\" c"),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  while (state_of(job) != BG_JOB_STATE_TRANSFERRED)
+    Sleep(1000);
+  Sleep(1000);
+  struct bsim_cmdline_run *runs = NULL;
+  size_t count = 0;
+  assert_int_equal(
+      bsim_manager_get_cmdline_runs(bitsim_win32_manager(), &runs, &count),
+      BSIM_S_OK);
+  assert_int_equal(count, 1);
+  assert_string_equal(runs[0].program, "/usr/bin/notify");
+  assert_string_equal(runs[0].argv[0], "notify");
+  assert_string_equal(runs[0].argv[1], "a b");
+  assert_string_equal(runs[0].argv[2], "c");
+  assert_null(runs[0].argv[3]);
+  bsim_cmdline_runs_free(runs, count);
+  IBackgroundCopyJob2_Release(j2);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
+/* A failed test leaves COM initialised; unbalanced calls are ignored. */
+static int teardown(void **state) {
+  (void)state;
+  for (int i = 0; i < 4; i++)
+    CoUninitialize();
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(test_runtime_basics, teardown),
+      cmocka_unit_test_teardown(test_job_interfaces_and_counts, teardown),
+      cmocka_unit_test_teardown(test_strings_and_bad_input, teardown),
+      cmocka_unit_test_teardown(test_enumerators, teardown),
+      cmocka_unit_test_teardown(test_callback_retried_until_ok, teardown),
+      cmocka_unit_test_teardown(test_callback_job_error, teardown),
+      cmocka_unit_test_teardown(test_callback_needs_interface, teardown),
+      cmocka_unit_test_teardown(test_four_blocked_callbacks, teardown),
+      cmocka_unit_test_teardown(test_time_polling_and_ninety_days, teardown),
+      cmocka_unit_test_teardown(test_time_manual, teardown),
+      cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
+      cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
