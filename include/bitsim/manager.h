@@ -159,8 +159,10 @@ BSIM_EXTERN void bsim_manager_options_init(struct bsim_manager_options *opts);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_manager_new(const struct bsim_manager_options *opts, bsim_manager **out);
 
-/** Why the last bsim_manager_new on this thread failed to open its store:
- * a sentence naming the file ("" when it did not fail on the store). */
+/** Why the last store failure on this thread happened (bsim_manager_new
+ * failing to open its store, or a call whose commit failed, e.g. with
+ * E_WIN32_DISK_FULL): a sentence naming the file; "" after a
+ * bsim_manager_new that opened its store. */
 BSIM_EXTERN const char *bsim_manager_store_error(void);
 
 /** Free a manager. Jobs still referenced by the caller stay valid objects

@@ -142,6 +142,9 @@ static void fill_meta(bsim_manager *mgr, struct bsim__store_meta *meta) {
 }
 
 static void trace_failure(bsim_manager *mgr, bsim_hr hr) {
+  /* The caller that gets the failure can read which file and why. */
+  snprintf(store_error, sizeof store_error, "%s",
+           mgr->store_ops->last_error(mgr->store));
   struct bsim__tr tr;
   if (!BSIM__TR_BEGIN(&tr, mgr, "store", NULL)) return;
   bsim__tr_str(&tr, "op", "commit");
