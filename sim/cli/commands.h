@@ -6,6 +6,7 @@
 int bsim_cli_demo(int argc, char **argv);
 int bsim_cli_run(int argc, char **argv);
 int bsim_cli_diagram(int argc, char **argv);
+int bsim_cli_bench(int argc, char **argv);
 int bsim_cli_serve(int argc, char **argv);
 /* The bitsadmin-style job commands; argv[0] is the first word after the
  * program name (a /VERB or a global option). */

@@ -35,6 +35,8 @@ static const struct command commands[] = {
     {"diagram", bsim_cli_diagram,
      "the job state diagram from the engine's table (DOT; SVG with "
      "Graphviz)"},
+    {"bench", bsim_cli_bench,
+     "run the benchmarks (built with -DBSIM_BUILD_BENCH=ON) with one command"},
     {"version", run_version, "print the version"},
     {"help", run_help, "list the commands"},
 };
