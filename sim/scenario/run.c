@@ -296,12 +296,20 @@ static int run_statement(struct runner *r) {
   static const struct {
     const char *name;
     int (*run)(struct runner *r);
-  } setup[] = {{"user", run_user},       {"host", run_host},
-               {"publish", run_publish}, {"peer", run_peer},
-               {"outage", run_outage},   {"fault", run_fault},
-               {"advance", run_clock},   {"run", run_clock},
-               {"network", run_env},     {"logon", run_env},
-               {"logoff", run_env},      {"expect", bsim__scn_run_expect}};
+  } setup[] = {{"user", run_user},
+               {"host", run_host},
+               {"publish", run_publish},
+               {"peer", run_peer},
+               {"outage", run_outage},
+               {"fault", run_fault},
+               {"advance", run_clock},
+               {"run", run_clock},
+               {"network", run_env},
+               {"logon", run_env},
+               {"logoff", run_env},
+               {"expect", bsim__scn_run_expect},
+               {"serve", bsim__scn_run_serve},
+               {"make-file", bsim__scn_run_make_file}};
   for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
     if (strcmp(setup[i].name, name) == 0) return setup[i].run(r);
   }
@@ -342,6 +350,7 @@ static void finish(struct runner *r) {
   for (size_t i = 0; i < r->job_count; i++)
     bsim_job_unref(r->jobs[i].job);
   if (r->mgr != NULL) bsim_manager_free(r->mgr);
+  bsim__scn_serve_stop(r); /* after the manager: no transfer is left */
   /* The scripted callback tables go once no callback can run any more. */
   bsim__scn_notify_free(r);
   free(r->jobs);

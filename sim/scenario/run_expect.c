@@ -127,6 +127,44 @@ static void expect_same_as(struct runner *r, const char *path,
   }
 }
 
+/* Compare two local files byte for byte. */
+static void expect_same_file(struct runner *r, const char *path,
+                             const char *other) {
+  FILE *a = fopen(path, "rb");
+  FILE *b = fopen(other, "rb");
+  uint64_t offset = 0;
+  int same = a != NULL && b != NULL;
+  while (same) {
+    int ca = fgetc(a);
+    int cb = fgetc(b);
+    same = ca == cb;
+    if (ca == EOF || cb == EOF) break;
+    offset++;
+  }
+  if (!same) {
+    bsim__scn_expect_failed(r, "%s differs from %s (at byte %" PRIu64 ")", path,
+                            other, offset);
+  }
+  if (a != NULL) fclose(a);
+  if (b != NULL) fclose(b);
+}
+
+/* same-as a modelled URL, a file served by `serve` ({serve}/PATH is
+ * WORKDIR/origin/PATH), or another local file. */
+static void expect_same_as_any(struct runner *r, const char *path,
+                               const char *target) {
+  char other[4096];
+  if (strncmp(target, "{serve}/", 8) == 0) {
+    snprintf(other, sizeof other, "origin/%s", target + 8);
+    if (bsim__scn_local(r, other, other, sizeof other) != SCN_OK) return;
+    expect_same_file(r, path, other);
+  } else if (strstr(target, "://") != NULL) {
+    expect_same_as(r, path, target);
+  } else if (bsim__scn_local(r, target, other, sizeof other) == SCN_OK) {
+    expect_same_file(r, path, other);
+  }
+}
+
 static void expect_file(struct runner *r) {
   char path[4096];
   if (bsim__scn_local(r, bsim__scn_pos(r->stmt, 1), path, sizeof path)) return;
@@ -139,7 +177,7 @@ static void expect_file(struct runner *r) {
   } else if (strcmp(check, "missing") == 0 && exists) {
     bsim__scn_expect_failed(r, "%s exists, expected it missing", path);
   } else if (strcmp(check, "same-as") == 0) {
-    expect_same_as(r, path, bsim__scn_pos(r->stmt, 3));
+    expect_same_as_any(r, path, bsim__scn_pos(r->stmt, 3));
   }
 }
 

@@ -28,6 +28,8 @@ struct runner {
   size_t job_count;
   struct scn_callback **retired; /* replaced tables, freed at the end */
   size_t retired_count;
+  bsim_serve *srv;     /* `serve`: bitsim serve on loopback, or NULL */
+  char serve_base[64]; /* "http://127.0.0.1:PORT", what {serve} means */
   bsim_renderer *narration;
   bsim_renderer *timeline;
   bsim_renderer *report;
@@ -59,6 +61,15 @@ int bsim__scn_result(struct runner *r, const char *what, bsim_hr hr);
 
 int bsim__scn_run_job_cmd(struct runner *r);
 int bsim__scn_run_expect(struct runner *r);
+/* bitsim serve and local files (run_serve.c). */
+int bsim__scn_run_serve(struct runner *r);
+int bsim__scn_run_make_file(struct runner *r);
+/** Replace "{serve}" in text with the server's base URL. Returns buf, or
+ * NULL after stopping the run (no server, or too long). */
+const char *bsim__scn_expand(struct runner *r, const char *text, char *buf,
+                             size_t size);
+void bsim__scn_serve_stop(struct runner *r);
+
 /* Callbacks, command lines and validation (run_notify.c). */
 int bsim__scn_run_notify_cmd(struct runner *r);
 int bsim__scn_expect_notify(struct runner *r, struct scn_job *j);

@@ -102,9 +102,12 @@ static int run_add(struct runner *r) {
       bsim__scn_local(r, bsim__scn_pos(r->stmt, 2), local, sizeof local)) {
     return SCN_STOP;
   }
-  return bsim__scn_result(
-      r, "AddFile",
-      bsim_job_add_file(j->job, bsim__scn_pos(r->stmt, 1), local));
+  char url[4096];
+  const char *remote =
+      bsim__scn_expand(r, bsim__scn_pos(r->stmt, 1), url, sizeof url);
+  if (remote == NULL) return SCN_STOP;
+  return bsim__scn_result(r, "AddFile",
+                          bsim_job_add_file(j->job, remote, local));
 }
 
 static int run_lifecycle(struct runner *r) {

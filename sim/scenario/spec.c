@@ -59,6 +59,12 @@ static const struct scn_option callback_opts[] = {
     {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option wait_opts[] = {{"within", SCN_T_DURATION, NULL},
                                               {NULL, SCN_T_NONE, NULL}};
+static const struct scn_option serve_opts[] = {
+    {"reply", SCN_T_CHOICE, "none|echo|text"},
+    {"text", SCN_T_TEXT, NULL},
+    {NULL, SCN_T_NONE, NULL}};
+static const struct scn_option make_file_opts[] = {{"size", SCN_T_SIZE, NULL},
+                                                   {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option run_opts[] = {{"for", SCN_T_DURATION, NULL},
                                              {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option expect_opts[] = {
@@ -81,6 +87,22 @@ static const struct scn_option expect_opts[] = {
 #define W SCN_T_WORD
 static const struct scn_command commands[] = {
     {"say", "say \"TEXT\"", 1, 1, {T}, NULL, no_opts, 0},
+    {"serve",
+     "serve [reply=none|echo|text] [text=\"REPLY\"]",
+     0,
+     0,
+     {SCN_T_NONE},
+     NULL,
+     serve_opts,
+     1},
+    {"make-file",
+     "make-file LOCAL size=SIZE",
+     1,
+     1,
+     {T},
+     NULL,
+     make_file_opts,
+     1},
     {"seed", "seed N", 1, 1, {SCN_T_COUNT}, NULL, no_opts, 0},
     {"option", "option KEY=VALUE...", 0, 0, {SCN_T_NONE}, NULL, option_opts, 0},
     {"user", "user NAME [admin]", 1, 2, {W, SCN_T_CHOICE}, "admin", no_opts, 1},
@@ -179,7 +201,7 @@ static const struct scn_command commands[] = {
      "| file LOCAL exists|missing | time DURATION",
      2,
      4,
-     {W, W, T, T},
+     {W, T, T, T},
      NULL,
      expect_opts,
      0},
