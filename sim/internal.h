@@ -82,6 +82,10 @@ struct bsim__trace; /* per manager; opaque */
 struct bsim__trace *bsim__trace_new(void);
 void bsim__trace_free(struct bsim__trace *trace);
 struct bsim__trace *bsim__mgr_trace(bsim_manager *mgr);
+/** Lines written so far (the last seq), and where a restored manager
+ * continues the numbering (the durable store, docs/store.md). */
+uint64_t bsim__trace_count(const struct bsim__trace *trace);
+void bsim__trace_continue(struct bsim__trace *trace, uint64_t count);
 struct bsim__tr {
   struct bsim__trace *trace;
   size_t len;

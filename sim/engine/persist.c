@@ -139,6 +139,7 @@ static void fill_meta(bsim_manager *mgr, struct bsim__store_meta *meta) {
   meta->now_ms = mgr->clock.now_ms;
   meta->wall_base_unix_ms = mgr->clock.wall_base_unix_ms;
   meta->create_seq = mgr->create_seq;
+  meta->trace_seq = bsim__trace_count(mgr->trace);
 }
 
 static void trace_failure(bsim_manager *mgr, bsim_hr hr) {
@@ -238,6 +239,8 @@ void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
 
 struct restore_ctx {
   bsim_manager *mgr;
+  const struct bsim__store_meta *meta;
+  int placed; /* time and trace continue from meta */
   char *why;
   size_t cap;
   uint32_t restored;
@@ -385,9 +388,18 @@ static enum bsim_job_state restart_state(bsim_manager *mgr, uint32_t state) {
              : BSIM_JOB_STATE_QUEUED;
 }
 
+static void restore_clock(bsim_manager *mgr,
+                          const struct bsim__store_meta *meta);
+
 static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   struct restore_ctx *rc = user;
   bsim_manager *mgr = rc->mgr;
+  if (!rc->placed) {
+    /* Before the first job: its timers and trace lines need the clock
+     * and the trace where the store left them. */
+    restore_clock(mgr, rc->meta);
+    rc->placed = 1;
+  }
   bsim_guid id;
   bsim_hr hr = check_record(rc, r, &id);
   if (BSIM_FAILED(hr)) return hr;
@@ -429,6 +441,7 @@ static void restore_clock(bsim_manager *mgr,
     bsim__clock_set(&mgr->clock, meta->now_ms);
   }
   if (meta->create_seq > mgr->create_seq) mgr->create_seq = meta->create_seq;
+  bsim__trace_continue(mgr->trace, meta->trace_seq);
 }
 
 static void trace_open(bsim_manager *mgr, uint32_t jobs) {
@@ -452,9 +465,9 @@ bsim_hr bsim__store_open(bsim_manager *mgr, const char *path, char *why,
     return hr;
   }
   struct bsim__store_meta meta;
-  struct restore_ctx rc = {mgr, why, cap, 0};
+  struct restore_ctx rc = {.mgr = mgr, .meta = &meta, .why = why, .cap = cap};
   hr = mgr->store_ops->load(mgr->store, &meta, restore_one, &rc);
-  if (BSIM_SUCCEEDED(hr)) restore_clock(mgr, &meta);
+  if (BSIM_SUCCEEDED(hr) && !rc.placed) restore_clock(mgr, &meta);
   if (BSIM_FAILED(hr)) {
     if (why[0] == '\0') {
       snprintf(why, cap, "%s", mgr->store_ops->last_error(mgr->store));

@@ -80,7 +80,8 @@ struct bsim__store_ops {
    * (locked by another process), E_WIN32_DISK_FULL, E_ACCESSDENIED,
    * E_OUTOFMEMORY. */
   bsim_hr (*open)(const char *path, void **ctx_out, char *why, size_t cap);
-  /** Read the position and every job, in creation order. */
+  /** Read the position, then every job in creation order: meta is filled
+   * before the first call of cb. */
   bsim_hr (*load)(void *ctx, struct bsim__store_meta *meta,
                   bsim__store_job_cb cb, void *user);
   bsim_hr (*save_job)(void *ctx, const struct bsim__store_job *rec);

@@ -65,6 +65,14 @@ static void close_file(struct bsim__trace *trace) {
   trace->file_is_stdout = 0;
 }
 
+uint64_t bsim__trace_count(const struct bsim__trace *trace) {
+  return trace != NULL ? trace->count : 0;
+}
+
+void bsim__trace_continue(struct bsim__trace *trace, uint64_t count) {
+  if (trace != NULL && count > trace->count) trace->count = count;
+}
+
 void bsim__trace_free(struct bsim__trace *trace) {
   if (trace == NULL) return;
   close_file(trace);

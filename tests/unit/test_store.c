@@ -267,6 +267,23 @@ static void test_store_retry_deadline_kept(void **state) {
   fx_free(mgr);
 }
 
+/* The trace numbering continues across a restart (docs/store.md): the
+ * restored manager's lines follow the last one the store recorded. */
+static void test_store_trace_continues(void **state) {
+  (void)state;
+  fresh("store_trace");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("t"));
+  bsim_job_unref(job);
+  uint64_t before = bsim_trace_count(mgr);
+  assert_true(before > 0);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  /* At least every line up to the last commit, plus this run's own. */
+  assert_true(bsim_trace_count(mgr) > before + 5);
+  fx_free(mgr);
+}
+
 static void read_file(const char *path, char *buf, size_t cap, size_t *len) {
   FILE *f = fopen(path, "rb");
   assert_non_null(f);
@@ -433,6 +450,7 @@ int main(void) {
       cmocka_unit_test(test_store_active_comes_back_suspended),
       cmocka_unit_test(test_store_owed_notification_again),
       cmocka_unit_test(test_store_retry_deadline_kept),
+      cmocka_unit_test(test_store_trace_continues),
       cmocka_unit_test(test_store_corrupt_refused_untouched),
       cmocka_unit_test(test_store_newer_schema_refused),
       cmocka_unit_test(test_store_older_schema_migrated),
