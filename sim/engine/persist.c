@@ -476,6 +476,9 @@ bsim_hr bsim__store_open(bsim_manager *mgr, const char *path, char *why,
     return hr;
   }
   mgr->store_on = path != NULL;
+  /* The inactivity timer was armed while jobs were linked, before their
+   * recorded last activity was put back (§4.4, §14). */
+  bsim__manager_arm_inactivity(mgr);
   trace_open(mgr, rc.restored);
   if (rc.restored > 0) bsim__sched_kick(mgr);
   return BSIM_S_OK;

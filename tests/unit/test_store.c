@@ -284,6 +284,35 @@ static void test_store_trace_continues(void **state) {
   fx_free(mgr);
 }
 
+/* JobInactivityTimeout (reference §4.4, §14) counts from the job's last
+ * activity as recorded, not from the restart. */
+static void test_store_inactivity_from_recorded_activity(void **state) {
+  (void)state;
+  fresh("store_inactivity");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("i"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  bsim_job_unref(job);
+  uint64_t created = bsim_manager_now_ms(mgr);
+  /* 80 of the 90 days pass with the job untouched. */
+  assert_int_equal(bsim_manager_advance(mgr, 80ull * 86400000u), BSIM_S_OK);
+  /* Another job is touched then, so the store records a later time. */
+  bsim_job *other = fx_job(mgr, "alice", URL_FAST, local_path("j"));
+  bsim_job_unref(other);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  assert_int_equal(
+      bsim_manager_run_until_job_state(mgr, job, 1u << BSIM_JOB_STATE_CANCELLED,
+                                       created + 200ull * 86400000u),
+      BSIM_S_OK);
+  /* Cancelled 90 days after its last activity, not 90 after the restart. */
+  assert_int_equal(bsim_manager_now_ms(mgr), created + 90ull * 86400000u);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 static void read_file(const char *path, char *buf, size_t cap, size_t *len) {
   FILE *f = fopen(path, "rb");
   assert_non_null(f);
@@ -451,6 +480,7 @@ int main(void) {
       cmocka_unit_test(test_store_owed_notification_again),
       cmocka_unit_test(test_store_retry_deadline_kept),
       cmocka_unit_test(test_store_trace_continues),
+      cmocka_unit_test(test_store_inactivity_from_recorded_activity),
       cmocka_unit_test(test_store_corrupt_refused_untouched),
       cmocka_unit_test(test_store_newer_schema_refused),
       cmocka_unit_test(test_store_older_schema_migrated),
