@@ -19,12 +19,14 @@
 #include "util/assert.h"
 
 /* ---- allocation (sim/util/alloc.c) --------------------------------------
- * All engine allocation goes through these, so tests can fail the Nth. */
-void *bsim__malloc(size_t size);
-void *bsim__calloc(size_t count, size_t size);
-void *bsim__realloc(void *p, size_t size);
-void bsim__free(void *p);
-char *bsim__strdup(const char *s); /* NULL in, NULL out */
+ * All engine allocation goes through these, so tests can fail the Nth.
+ * Exported (not in the public headers) for libbitsim_win32, which lives
+ * in sim/ and allocates the same way when both are shared libraries. */
+BSIM_EXTERN void *bsim__malloc(size_t size);
+BSIM_EXTERN void *bsim__calloc(size_t count, size_t size);
+BSIM_EXTERN void *bsim__realloc(void *p, size_t size);
+BSIM_EXTERN void bsim__free(void *p);
+BSIM_EXTERN char *bsim__strdup(const char *s); /* NULL in, NULL out */
 
 /* ---- the engine lock (sim/engine/manager.c) ---------------------------- */
 void bsim__lock(bsim_manager *mgr);

@@ -42,8 +42,9 @@ void bsim__clock_rebase(struct bsim__clock *clock);
 /** Real milliseconds until virtual deadline_ms (0 if due). */
 uint64_t bsim__clock_real_wait_ms(const struct bsim__clock *clock,
                                   uint64_t deadline_ms);
-/** The real monotonic clock in ns (CLOCK_MONOTONIC). */
-uint64_t bsim__clock_real_ns(void);
+/** The real monotonic clock in ns (CLOCK_MONOTONIC). Exported for
+ * libbitsim_win32 (its real-time waits), not part of the public API. */
+BSIM_EXTERN uint64_t bsim__clock_real_ns(void);
 
 /* ---- the manager's libuv loop (loop_uv.c) ------------------------------ */
 struct bsim__loop;

@@ -101,7 +101,7 @@ extern _Thread_local int bsim__cw_in_callback;
 extern _Thread_local int bsim__cw_co_count;
 
 /* Real monotonic ns (sim/clock, the one place that reads clocks). */
-uint64_t bsim__clock_real_ns(void);
+BSIM_EXTERN uint64_t bsim__clock_real_ns(void);
 
 /* ---- COM objects -------------------------------------------------------- */
 
