@@ -528,6 +528,52 @@ static void test_time_polling_and_ninety_days(void **state) {
   finish(m);
 }
 
+/* Reference §4 as a client polling with Sleep sees it: a 503 makes the
+ * job TRANSIENT_ERROR with the HTTP code in GetError; after
+ * MinimumRetryDelay (600 s) it is retried and TRANSFERRED; Suspend and
+ * Resume move it as §4.2 says. */
+static void test_states_transient_error(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  struct bsim_fault f;
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL);
+  f.http_status = 503;
+  assert_int_equal(bsim_fault_add(bitsim_win32_manager(), &f), BSIM_S_OK);
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  DWORD t0 = GetTickCount();
+  while (state_of(job) != BG_JOB_STATE_TRANSIENT_ERROR)
+    Sleep(1000);
+  IBackgroundCopyError *err = NULL;
+  assert_int_equal(IBackgroundCopyJob_GetError(job, &err), S_OK);
+  BG_ERROR_CONTEXT ctx;
+  HRESULT code = S_OK;
+  assert_int_equal(IBackgroundCopyError_GetError(err, &ctx, &code), S_OK);
+  assert_int_equal(code, BG_E_HTTP_ERROR_503);
+  LPWSTR proto = NULL;
+  assert_int_equal(IBackgroundCopyError_GetProtocol(err, &proto), S_OK);
+  assert_true(wcscmp(proto, L"http") == 0);
+  CoTaskMemFree(proto);
+  assert_int_equal(IBackgroundCopyError_Release(err), 0);
+  ULONG errors = 0;
+  assert_int_equal(IBackgroundCopyJob_GetErrorCount(job, &errors), S_OK);
+  assert_int_equal(errors, 1);
+  while (state_of(job) != BG_JOB_STATE_TRANSFERRED)
+    Sleep(1000);
+  assert_true(GetTickCount() - t0 >= 600000u);
+  assert_int_equal(IBackgroundCopyJob_Suspend(job), S_OK);
+  assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  Sleep(1000);
+  assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), S_OK);
+  assert_int_equal(state_of(job), BG_JOB_STATE_ACKNOWLEDGED);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
 /* BITSIM_CLOCK=manual: time moves only through win32ext. */
 static void test_time_manual(void **state) {
   (void)state;
@@ -676,6 +722,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_callback_needs_interface, teardown),
       cmocka_unit_test_teardown(test_four_blocked_callbacks, teardown),
       cmocka_unit_test_teardown(test_time_polling_and_ninety_days, teardown),
+      cmocka_unit_test_teardown(test_states_transient_error, teardown),
       cmocka_unit_test_teardown(test_time_manual, teardown),
       cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
