@@ -711,6 +711,72 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* A callback that fails: the command line runs instead, and the method is
+ * not called again (reference §6). JobModification is delivered when
+ * asked for (BG_NOTIFY_JOB_MODIFICATION). */
+static LONG g_modifications;
+static HRESULT STDMETHODCALLTYPE
+failing_transferred(IBackgroundCopyCallback *This, IBackgroundCopyJob *job) {
+  (void)job;
+  InterlockedIncrement(&((Cb *)This)->transferred);
+  return E_FAIL;
+}
+static HRESULT STDMETHODCALLTYPE counting_modification(
+    IBackgroundCopyCallback *This, IBackgroundCopyJob *job, DWORD reserved) {
+  (void)This, (void)job, (void)reserved;
+  InterlockedIncrement(&g_modifications);
+  return S_OK;
+}
+static IBackgroundCopyCallbackVtbl failing_vtbl = {
+    cb_qi,      cb_addref,
+    cb_release, failing_transferred,
+    cb_error,   counting_modification};
+
+static void test_cmdline_after_failed_callback(void **state) {
+  (void)state;
+  env_reset();
+  setenv("BITSIM_CMDLINE_RECORD", "1", 1);
+  IBackgroundCopyManager *m = start();
+  Cb cb;
+  cb_init(&cb);
+  cb.iface.lpVtbl = &failing_vtbl;
+  g_modifications = 0;
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  IBackgroundCopyJob2 *j2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       job, &IID_IBackgroundCopyJob2, (void **)&j2),
+                   S_OK);
+  assert_int_equal(
+      IBackgroundCopyJob2_SetNotifyCmdLine(j2, L"/usr/bin/notify", NULL), S_OK);
+  assert_int_equal(
+      IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)&cb.iface), S_OK);
+  assert_int_equal(IBackgroundCopyJob_SetNotifyFlags(
+                       job, BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR |
+                                BG_NOTIFY_JOB_MODIFICATION),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  while (state_of(job) != BG_JOB_STATE_TRANSFERRED)
+    Sleep(1000);
+  for (int i = 0; i < 10; i++)
+    Sleep(60000); /* ten re-notify intervals */
+  assert_int_equal(cb.transferred, 1);
+  assert_true(g_modifications > 0);
+  struct bsim_cmdline_run *runs = NULL;
+  size_t count = 0;
+  assert_int_equal(
+      bsim_manager_get_cmdline_runs(bitsim_win32_manager(), &runs, &count),
+      BSIM_S_OK);
+  assert_int_equal(count, 1);
+  assert_string_equal(runs[0].argv[0], "/usr/bin/notify");
+  bsim_cmdline_runs_free(runs, count);
+  IBackgroundCopyJob2_Release(j2);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+  assert_int_equal(cb.refs, 1);
+  cb_close(&cb);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_runtime_basics, teardown),
@@ -726,6 +792,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_time_manual, teardown),
       cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
+      cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
