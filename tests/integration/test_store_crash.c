@@ -8,7 +8,11 @@
  * lost (a job completes only from its callback, so a lost notification
  * leaves a job behind). Prints how many kills the store survived.
  *
- * Both commit modes run: one change per transaction, and group commit.
+ * Both commit modes run on the model transport: one change per
+ * transaction, and group commit. A third run downloads over the curl
+ * transport from bitsim serve (in this process) with drip and reset
+ * faults, so kills land in the middle of real transfers and the resumed
+ * files must not hold a byte that was not written.
  * Waits are poll() with deadlines on the child's output; nothing sleeps. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bitsim.h"
+#include "bitsim/serve.h"
 #include "bsim_test.h"
 
 #ifndef STORE_CRASH_CHILD
@@ -44,7 +50,7 @@ struct child {
 };
 
 static void spawn(struct child *c, const char *store, const char *dir,
-                  uint64_t seed, int group) {
+                  uint64_t seed, int group, const char *base) {
   int p[2];
   assert_int_equal(pipe(p), 0);
   char seed_text[32], jobs_text[16], group_text[4];
@@ -58,7 +64,7 @@ static void spawn(struct child *c, const char *store, const char *dir,
     close(p[0]);
     close(p[1]);
     execl(STORE_CRASH_CHILD, STORE_CRASH_CHILD, store, dir, seed_text,
-          jobs_text, group_text, (char *)NULL);
+          jobs_text, group_text, base, (char *)NULL);
     _exit(127);
   }
   close(p[1]);
@@ -158,11 +164,81 @@ static void check_store_empty(const char *store) {
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 }
 
-static void crash_run(int group) {
+/* Files for the served run: src/f<i>, up to 256 KiB of seeded bytes. */
+static void make_sources(const char *src, uint64_t seed) {
+  uint64_t x = seed;
+  static unsigned char buf[256 * 1024];
+  for (int i = 0; i < JOBS; i++) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    size_t n = 1 + (size_t)((x >> 33) % sizeof buf);
+    for (size_t k = 0; k < n; k++) {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      buf[k] = (unsigned char)(x >> 56);
+    }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/f%d", src, i);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+  }
+}
+
+static void compare_with_sources(const char *dir, const char *src) {
+  static unsigned char a[256 * 1024 + 1], b[256 * 1024 + 1];
+  for (int i = 0; i < JOBS; i++) {
+    char pa[1200], pb[1200];
+    snprintf(pa, sizeof pa, "%s/f%d", dir, i);
+    snprintf(pb, sizeof pb, "%s/f%d", src, i);
+    FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+    if (fa == NULL) fail_msg("job %d: %s missing", i, pa);
+    assert_non_null(fb);
+    size_t na = fread(a, 1, sizeof a, fa), nb = fread(b, 1, sizeof b, fb);
+    fclose(fa);
+    fclose(fb);
+    if (na != nb || memcmp(a, b, na) != 0) {
+      fail_msg("job %d: %zu bytes, source %zu, or bytes differ", i, na, nb);
+    }
+  }
+}
+
+/* bitsim serve on loopback: every GET drips, some are cut short. */
+static bsim_serve *start_serve(const char *src) {
+  struct bsim_serve_options so;
+  bsim_serve_options_init(&so);
+  so.root_dir = src;
+  bsim_serve *srv = NULL;
+  assert_int_equal(bsim_serve_start(&so, &srv), BSIM_S_OK);
+  static const char *const faults[] = {
+      "prefix=/,method=GET,drip=32768/2",
+      "prefix=/,method=GET,nth=5,count=3,reset=20000",
+  };
+  for (size_t i = 0; i < sizeof faults / sizeof *faults; i++) {
+    struct bsim_serve_fault f;
+    char err[256];
+    assert_int_equal(bsim_serve_fault_parse(faults[i], &f, err, sizeof err),
+                     BSIM_S_OK);
+    assert_int_equal(bsim_serve_fault_add(srv, &f), BSIM_S_OK);
+  }
+  return srv;
+}
+
+static void crash_run(int group, int served) {
   uint64_t seed = bsim_test_seed();
-  char dir[1024], store[1100];
+  char dir[1024], store[1100], src[1100], base[256] = "";
   snprintf(dir, sizeof dir, "%s",
-           bsim_test_tmpdir(group ? "store_crash_group" : "store_crash"));
+           bsim_test_tmpdir(served  ? "store_crash_serve"
+                            : group ? "store_crash_group"
+                                    : "store_crash"));
+  bsim_serve *srv = NULL;
+  if (served) {
+    snprintf(src, sizeof src, "%s/src", dir);
+    assert_int_equal(mkdir(src, 0755), 0);
+    make_sources(src, seed);
+    srv = start_serve(src);
+    assert_int_equal(bsim_serve_url(srv, "/", base, sizeof base), BSIM_S_OK);
+    base[strlen(base) - 1] = '\0'; /* the child appends "/f<i>" */
+  }
   snprintf(store, sizeof store, "%s/queue.db", dir);
   struct bsim_prng_like {
     uint64_t s;
@@ -171,14 +247,14 @@ static void crash_run(int group) {
   while (!done) {
     assert_true(runs < KILLS + 20);
     struct child c;
-    spawn(&c, store, dir, seed, group);
+    spawn(&c, store, dir, seed, group, served ? base : NULL);
     runs++;
     /* Kill after the K-th line, K drawn from the seed over about the lines
-     * the work left would print (R, then S, N, C per job). */
+     * the work left would print (R, then S, a few M, N, C per job). */
     prng.s = prng.s * 6364136223846793005u + 1442695040888963407u;
     int left = JOBS - completed;
     int kill_at = kills < KILLS
-                      ? 1 + (int)((prng.s >> 33) % (uint64_t)(3 * left + 1))
+                      ? 1 + (int)((prng.s >> 33) % (uint64_t)(8 * left + 1))
                       : -1;
     char text[256];
     int lines = 0, killed = 0;
@@ -207,23 +283,40 @@ static void crash_run(int group) {
       assert_true(done);
     }
   }
-  check_files(dir, seed);
+  if (served) {
+    compare_with_sources(dir, src);
+    struct bsim_serve_stats st;
+    assert_int_equal(bsim_serve_stats_get(srv, NULL, &st), BSIM_S_OK);
+    printf("served: %llu GETs, %llu resumed with Range, %llu faulted\n",
+           (unsigned long long)st.gets, (unsigned long long)st.ranged,
+           (unsigned long long)st.faulted);
+    bsim_serve_stop(srv);
+  } else {
+    check_files(dir, seed);
+  }
   check_store_empty(store);
   assert_true(notified >= JOBS);
   printf("store crash test (%s): %d jobs, survived %d SIGKILLs over %d runs, "
          "%d JobTransferred deliveries\n",
-         group ? "group commit" : "commit per change", JOBS, kills, runs,
-         notified);
+         served  ? "curl transport, bitsim serve with faults"
+         : group ? "group commit"
+                 : "commit per change",
+         JOBS, kills, runs, notified);
 }
 
 static void test_store_crash_commit_per_change(void **state) {
   (void)state;
-  crash_run(0);
+  crash_run(0, 0);
 }
 
 static void test_store_crash_group_commit(void **state) {
   (void)state;
-  crash_run(1);
+  crash_run(1, 0);
+}
+
+static void test_store_crash_curl_serve(void **state) {
+  (void)state;
+  crash_run(0, 1);
 }
 
 int main(void) {
@@ -231,6 +324,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_crash_commit_per_change),
       cmocka_unit_test(test_store_crash_group_commit),
+      cmocka_unit_test(test_store_crash_curl_serve),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

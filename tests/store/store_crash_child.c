@@ -3,17 +3,19 @@
  * with SIGKILL at any moment; started again on the same store it carries
  * on where the store says it was.
  *
- *   store_crash_child STORE DIR SEED JOBS GROUP
+ *   store_crash_child STORE DIR SEED JOBS GROUP [BASE_URL]
  *
- * Job i downloads http://crash.test/f<i> (size and content from the
- * seed) to DIR/f<i>. On start the child claims its user, re-publishes the
- * model files (a server outlives its clients), registers a callback on
- * every job the store gave back, creates the jobs that are neither in the
- * store nor completed (DIR/f<i> exists), and runs the engine until idle.
+ * Job i downloads http://crash.test/f<i> (the model transport; size and
+ * content from the seed), or BASE_URL/f<i> when given (the curl transport,
+ * e.g. against bitsim serve), to DIR/f<i>. On start the child claims its user,
+ * re-publishes the model files (a server outlives its clients), registers a
+ * callback on every job the store gave back, creates the jobs that are neither
+ * in the store nor completed (DIR/f<i> exists), and runs the engine until idle.
  * JobTransferred completes the job. Every step is a line on stdout,
  * flushed at once, so the parent can pick its kill points:
  *   R <restored>   store opened, jobs restored
  *   S <i>          job i created and resumed
+ *   M <i>          JobModification for job i (bytes moved, a change)
  *   N <i>          JobTransferred delivered for job i
  *   C <i>          job i completed (its file is in place)
  *   DONE           every job completed
@@ -29,8 +31,12 @@
 #include "bitsim/notify.h"
 
 #define HOST "crash.test"
+#define FLAGS                                                                  \
+  (BSIM_NOTIFY_JOB_TRANSFERRED | BSIM_NOTIFY_JOB_ERROR |                       \
+   BSIM_NOTIFY_JOB_MODIFICATION)
 
 static const char *dir;
+static const char *base_url; /* NULL: the model transport */
 static uint64_t seed;
 static unsigned jobs_total;
 
@@ -57,7 +63,11 @@ static uint64_t size_of(unsigned i) {
 }
 
 static void url_of(unsigned i, char *buf, size_t cap) {
-  snprintf(buf, cap, "http://" HOST "/f%u", i);
+  if (base_url != NULL) {
+    snprintf(buf, cap, "%s/f%u", base_url, i);
+  } else {
+    snprintf(buf, cap, "http://" HOST "/f%u", i);
+  }
 }
 
 static void local_of(unsigned i, char *buf, size_t cap) {
@@ -83,7 +93,17 @@ static bsim_hr on_transferred(bsim_job *job, void *user) {
   return hr == BSIM_S_OK ? BSIM_S_OK : BSIM_E_FAIL;
 }
 
-static const struct bsim_notify_ops ops = {.job_transferred = on_transferred};
+/* Bytes moved: a line, so kill points fall inside transfers too (and the
+ * store commits before each callback, checkpointing the offset). */
+static bsim_hr on_modified(bsim_job *job, void *user) {
+  (void)user;
+  int i = index_of(job);
+  if (i >= 0) line("M", (unsigned)i);
+  return BSIM_S_OK;
+}
+
+static const struct bsim_notify_ops ops = {.job_transferred = on_transferred,
+                                           .job_modification = on_modified};
 
 static int completed(unsigned i) {
   char local[4096];
@@ -98,6 +118,7 @@ static void adopt(bsim_job *job, unsigned char *known) {
   if (i < 0) fail("restored job without a name", BSIM_E_FAIL);
   known[i] = 1;
   check("set_notify", bsim_job_set_notify(job, &ops, NULL));
+  check("notify_flags", bsim_job_set_notify_flags(job, FLAGS));
   if (bsim_job_file_count(job) == 0) {
     char url[256], local[4096];
     url_of((unsigned)i, url, sizeof url);
@@ -120,6 +141,7 @@ static void create(bsim_manager *mgr, unsigned i) {
   check("create", bsim_job_create(mgr, "alice", name, BSIM_JOB_TYPE_DOWNLOAD,
                                   NULL, &job));
   check("set_notify", bsim_job_set_notify(job, &ops, NULL));
+  check("notify_flags", bsim_job_set_notify_flags(job, FLAGS));
   check("add_file", bsim_job_add_file(job, url, local));
   check("resume", bsim_job_resume(job));
   line("S", i);
@@ -140,6 +162,7 @@ static bsim_manager *open_manager(const char *store, int group) {
     exit(3);
   }
   check("user_add", bsim_user_add(mgr, "alice", 1));
+  if (base_url != NULL) return mgr;
   struct bsim_model_host_options ho;
   bsim_model_host_options_init(&ho);
   ho.bandwidth_bytes_per_s = 16 * 1024; /* several progress steps a file */
@@ -153,10 +176,12 @@ static bsim_manager *open_manager(const char *store, int group) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s STORE DIR SEED JOBS GROUP\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    fprintf(stderr, "usage: %s STORE DIR SEED JOBS GROUP [BASE_URL]\n",
+            argv[0]);
     return 2;
   }
+  if (argc == 7) base_url = argv[6];
   dir = argv[2];
   seed = strtoull(argv[3], NULL, 10);
   jobs_total = (unsigned)strtoul(argv[4], NULL, 10);
