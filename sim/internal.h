@@ -165,6 +165,10 @@ void bsim__notify_modified(bsim_job *job);
 void bsim__notify_owner_changed(bsim_job *job);
 /** The job object is being freed. */
 void bsim__notify_job_free(bsim_job *job);
+/** GetNotifyFailures count, and putting it back on a job restored from
+ * the durable store (S_OK or E_OUTOFMEMORY). */
+uint32_t bsim__notify_failures(bsim_job *job);
+bsim_hr bsim__notify_restore_failures(bsim_job *job, uint32_t failures);
 /** Nonzero when a notification is ready to deliver now. */
 int bsim__notify_runnable(bsim_manager *mgr);
 /** Nonzero when callbacks are running on worker threads (time must not

@@ -41,7 +41,7 @@ const char *bsim_manager_store_error(void) {
 
 /* ---- saving ------------------------------------------------------------- */
 
-static void to_record(const bsim_job *job, struct bsim__store_file *files,
+static void to_record(bsim_job *job, struct bsim__store_file *files,
                       struct bsim__store_job *r) {
   memset(r, 0, sizeof *r);
   r->id = job->id_text;
@@ -74,6 +74,7 @@ static void to_record(const bsim_job *job, struct bsim__store_file *files,
   r->active_acc_ms = job->active_acc_ms;
   r->last_activity_ms = job->last_activity_ms;
   r->create_seq = job->create_seq;
+  r->notify_failures = bsim__notify_failures(job);
   r->file_count = job->file_count;
   for (uint32_t i = 0; i < job->file_count; i++) {
     const struct bsim__file *f = &job->files[i];
@@ -414,6 +415,9 @@ static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   if (BSIM_SUCCEEDED(hr)) hr = copy_str(&job->description, r->description);
   if (BSIM_SUCCEEDED(hr)) hr = copy_str(&job->proxy_list, r->proxy_list);
   if (BSIM_SUCCEEDED(hr)) hr = copy_str(&job->bypass_list, r->bypass_list);
+  if (BSIM_SUCCEEDED(hr)) {
+    hr = bsim__notify_restore_failures(job, r->notify_failures);
+  }
   restore_activity(mgr, job, r->last_activity_ms);
   /* A TRANSFERRED job whose bytes are no longer all there fetches the
    * rest again. On failure the job still goes into a consistent state, so

@@ -537,7 +537,10 @@ void bsim__notify_finish(struct bsim__notify *n, struct bsim__notify_work *w) {
   n->in_flight--;
   if (!w->skipped) {
     w->slot_user->delivered++;
-    if (w->result != BSIM_S_OK) jn->failures++;
+    if (w->result != BSIM_S_OK) {
+      jn->failures++;
+      bsim__store_job_changed(job); /* the count is kept (docs/store.md) */
+    }
     trace_result(jn, w);
     apply_result(jn, w);
   }

@@ -84,6 +84,19 @@ bsim_hr bsim_job_get_notify(bsim_job *job, struct bsim_notify_ops *ops_out,
   return reg != NULL ? BSIM_S_OK : BSIM_S_FALSE;
 }
 
+uint32_t bsim__notify_failures(bsim_job *job) {
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 0);
+  return jn != NULL ? jn->failures : 0;
+}
+
+bsim_hr bsim__notify_restore_failures(bsim_job *job, uint32_t failures) {
+  if (failures == 0) return BSIM_S_OK;
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 1);
+  if (jn == NULL) return BSIM_E_OUTOFMEMORY;
+  jn->failures = failures;
+  return BSIM_S_OK;
+}
+
 bsim_hr bsim_job_get_notify_failures(bsim_job *job, uint32_t *out) {
   if (job == NULL || out == NULL) return BSIM_E_INVALIDARG;
   bsim_manager *mgr = bsim__job_manager(job);

@@ -23,7 +23,7 @@
 
 /** The schema version this build writes; older stores are migrated on
  * open, newer ones refused. */
-#define BSIM__STORE_SCHEMA_VERSION 3
+#define BSIM__STORE_SCHEMA_VERSION 4
 
 struct bsim__store_file {
   const char *remote;
@@ -55,6 +55,7 @@ struct bsim__store_job {
   int64_t created_unix_ms, modified_unix_ms, completed_unix_ms;
   uint64_t te_since_ms, noprog_since_ms, active_acc_ms, last_activity_ms;
   uint64_t create_seq;
+  uint32_t notify_failures; /* GetNotifyFailures (reference §6) */
   uint32_t file_count;
   const struct bsim__store_file *files;
   int files_changed; /* save: 0 keeps the stored file rows as they are */

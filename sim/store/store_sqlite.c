@@ -59,11 +59,13 @@ static const char *const migrations[BSIM__STORE_SCHEMA_VERSION] = {
     "ALTER TABLE files ADD COLUMN peer_held INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE files ADD COLUMN bytes_origin INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE files ADD COLUMN bytes_peers INTEGER NOT NULL DEFAULT 0;",
+    /* 3 -> 4: callbacks that did not deliver (reference §6). */
+    "ALTER TABLE jobs ADD COLUMN notify_failures INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const sql[ST_COUNT] = {
     [ST_JOB] = "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
-               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_FILE] = "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?,"
                 "?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
@@ -304,6 +306,7 @@ static void row_to_job(sqlite3_stmt *st, struct bsim__store_job *r) {
   r->active_acc_ms = col_u64(st, 27);
   r->last_activity_ms = col_u64(st, 28);
   r->create_seq = col_u64(st, 29);
+  r->notify_failures = (uint32_t)sqlite3_column_int64(st, 30);
 }
 
 static int load_meta(struct sqlite_store *s, struct bsim__store_meta *meta) {
@@ -418,6 +421,7 @@ static void bind_job(sqlite3_stmt *st, const struct bsim__store_job *r) {
   bind_u64(st, 28, r->active_acc_ms);
   bind_u64(st, 29, r->last_activity_ms);
   bind_u64(st, 30, r->create_seq);
+  sqlite3_bind_int64(st, 31, r->notify_failures);
 }
 
 static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,

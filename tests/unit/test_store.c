@@ -234,6 +234,40 @@ static void test_store_owed_notification_again(void **state) {
   fx_free(mgr);
 }
 
+static int fail_first_calls;
+static bsim_hr fail_first(bsim_job *job, void *user) {
+  (void)job;
+  (void)user;
+  return fail_first_calls++ == 0 ? BSIM_E_FAIL : BSIM_S_OK;
+}
+
+/* §6: the count of callbacks that did not deliver is kept. */
+static void test_store_notify_failures_kept(void **state) {
+  (void)state;
+  fresh("store_failures");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("n"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  struct bsim_notify_ops ops = {.job_transferred = fail_first};
+  fail_first_calls = 0;
+  assert_int_equal(bsim_job_set_notify(job, &ops, NULL), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  assert_int_equal(fail_first_calls, 2); /* failed, then delivered */
+  uint32_t failures = 0;
+  assert_int_equal(bsim_job_get_notify_failures(job, &failures), BSIM_S_OK);
+  assert_int_equal(failures, 1);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  assert_int_equal(bsim_job_get_notify_failures(job, &failures), BSIM_S_OK);
+  assert_int_equal(failures, 1);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 /* A TRANSIENT_ERROR job keeps its retry deadline across a restart: the
  * time it had left, not a fresh MinimumRetryDelay. */
 static void test_store_retry_deadline_kept(void **state) {
@@ -376,7 +410,7 @@ static void test_store_newer_schema_refused(void **state) {
   (void)state;
   fresh("store_newer");
   assert_int_equal(try_open(), BSIM_S_OK);
-  assert_int_equal(user_version(), 3);
+  assert_int_equal(user_version(), 4);
   set_user_version(99);
   assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
   assert_non_null(strstr(bsim_manager_store_error(), db));
@@ -439,7 +473,7 @@ static void test_store_older_schema_migrated(void **state) {
   assert_int_equal(bsim_job_set_description(job, "now v3"), BSIM_S_OK);
   bsim_job_unref(job);
   fx_free(mgr);
-  assert_int_equal(user_version(), 3);
+  assert_int_equal(user_version(), 4);
   mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
   job = find(mgr, &id);
   assert_int_equal(bsim_job_get_description(job, &text), BSIM_S_OK);
@@ -479,6 +513,7 @@ int main(void) {
       cmocka_unit_test(test_store_active_comes_back_suspended),
       cmocka_unit_test(test_store_owed_notification_again),
       cmocka_unit_test(test_store_retry_deadline_kept),
+      cmocka_unit_test(test_store_notify_failures_kept),
       cmocka_unit_test(test_store_trace_continues),
       cmocka_unit_test(test_store_inactivity_from_recorded_activity),
       cmocka_unit_test(test_store_corrupt_refused_untouched),
