@@ -4,6 +4,8 @@
 #   compat/example_<name>      runs one example; it must exit 0 and leave
 #                              the downloaded file with the model's size;
 #                              its trace is kept (label unit)
+#   compat/example_<name>_404  the file is missing: JobError reads
+#                              IBackgroundCopyError, cancels, exit 1
 #   compat/examples_same_callbacks  the C example and the C++ sample-shaped
 #                              example got the same callbacks in the same
 #                              order for one seed; a second run of the C
@@ -37,6 +39,12 @@ foreach(_src IN LISTS _cx_src)
   set_tests_properties(compat/example_${_n} PROPERTIES LABELS unit TIMEOUT 60
     FIXTURES_SETUP compat_example_${_n}
     ENVIRONMENT "${BSIM_TEST_ENV}")
+  add_test(NAME compat/example_${_n}_404
+    COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:example_${_n}>
+      -DURL=${_cx_url} -DSIZE=${_cx_size} -DOUTDIR=${_cx_out}/${_n}_404
+      -DMISSING=1 -P ${_cx}/run_example.cmake)
+  set_tests_properties(compat/example_${_n}_404 PROPERTIES LABELS unit
+    TIMEOUT 60 ENVIRONMENT "${BSIM_TEST_ENV}")
 endforeach()
 
 if(TARGET example_c_callback AND TARGET example_cpp_notify)

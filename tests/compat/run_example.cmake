@@ -6,15 +6,31 @@
 # OUTDIR/<last URL segment> of SIZE bytes. With FIRST, this run's trace
 # must equal FIRST byte for byte (same program, same seed); with OTHER,
 # the callbacks (trace "notify" events: method, phase, result, in order)
-# of FIRST and OTHER must be the same.
+# of FIRST and OTHER must be the same. With MISSING=1 the URL's host is
+# modelled but the file is not published: the server answers 404, the
+# example's JobError reports it and cancels, and the program must exit 1
+# naming the error (0x80190194) without leaving the file.
 file(REMOVE_RECURSE "${OUTDIR}")
 file(MAKE_DIRECTORY "${OUTDIR}")
-set(ENV{BITSIM_MODEL_FILES} "${URL}=${SIZE}")
+if(MISSING)
+  string(REGEX REPLACE "/[^/]*$" "/published.bin" _other "${URL}")
+  set(ENV{BITSIM_MODEL_FILES} "${_other}=${SIZE}")
+else()
+  set(ENV{BITSIM_MODEL_FILES} "${URL}=${SIZE}")
+endif()
 set(ENV{BITSIM_TRACE} "${OUTDIR}/trace.jsonl")
 set(ENV{BITSIM_SEED} "1")
 execute_process(COMMAND "${EXE}" "${URL}" "${OUTDIR}"
   RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
 message("${_out}${_err}")
+if(MISSING)
+  string(REGEX REPLACE ".*/" "" _leaf "${URL}")
+  if(NOT _rc EQUAL 1 OR NOT "${_out}${_err}" MATCHES "80190194"
+     OR EXISTS "${OUTDIR}/${_leaf}")
+    message(FATAL_ERROR "${EXE}: want exit 1 with 0x80190194, got ${_rc}")
+  endif()
+  return()
+endif()
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "${EXE} exited with ${_rc}")
 endif()
