@@ -15,3 +15,15 @@ if(TARGET bitsim_cli)
       ENVIRONMENT "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
   endforeach()
 endif()
+
+# One seed, the same narration, trace and SVG byte for byte.
+if(TARGET bitsim_cli)
+  add_test(NAME scenario/same-seed-same-output
+    COMMAND ${CMAKE_COMMAND}
+            -DBITSIM=$<TARGET_FILE:bitsim_cli>
+            -DSCENARIO=${PROJECT_SOURCE_DIR}/docs/examples/transient-error-retries.scn
+            -DWORK=${CMAKE_CURRENT_BINARY_DIR}/scenario-work/determinism
+            -P ${PROJECT_SOURCE_DIR}/tests/scripts/scenario_determinism.cmake)
+  set_tests_properties(scenario/same-seed-same-output PROPERTIES
+    LABELS sim TIMEOUT 120)
+endif()
