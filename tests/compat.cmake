@@ -57,3 +57,22 @@ if(TARGET example_c_callback AND TARGET example_cpp_notify)
     TIMEOUT 60 FIXTURES_REQUIRED "compat_example_c_callback;compat_example_cpp_notify"
     ENVIRONMENT "${BSIM_TEST_ENV}")
 endif()
+
+# The same examples against `bitsim serve` over the curl transport.
+if(TARGET bitsim_cli)
+  set(_cx_exes "")
+  foreach(_src IN LISTS _cx_src)
+    get_filename_component(_n ${_src} NAME_WE)
+    get_filename_component(_ext ${_src} EXT)
+    if(_ext STREQUAL ".c")
+      list(APPEND _cx_exes $<TARGET_FILE:example_c_${_n}>)
+    else()
+      list(APPEND _cx_exes $<TARGET_FILE:example_cpp_${_n}>)
+    endif()
+  endforeach()
+  add_test(NAME compat/examples_serve
+    COMMAND ${BSIM_BASH} ${_cx}/run_serve.sh $<TARGET_FILE:bitsim_cli>
+      ${_cx_out}/serve ${_cx_exes})
+  set_tests_properties(compat/examples_serve PROPERTIES LABELS unit
+    TIMEOUT 60 ENVIRONMENT "${BSIM_TEST_ENV}")
+endif()
