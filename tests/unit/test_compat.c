@@ -433,14 +433,14 @@ static void test_callback_job_error(void **state) {
   assert_int_equal(cb.err_code, BG_E_HTTP_ERROR_404);
   assert_int_equal(cb.err_context, BG_ERROR_CONTEXT_REMOTE_FILE);
   assert_int_equal(state_of(job), BG_JOB_STATE_CANCELLED);
-  /* Clearing the registration gives the reference back at once. */
   assert_int_equal(IBackgroundCopyJob_Release(job), 0);
   finish(m);
   assert_int_equal(cb.refs, 1);
   cb_close(&cb);
 }
 
-/* An object without IBackgroundCopyCallback is refused, unchanged. */
+/* An object without IBackgroundCopyCallback is refused, unchanged; a
+ * registration cleared with NULL releases the object. */
 static void test_callback_needs_interface(void **state) {
   (void)state;
   env_reset();
@@ -452,6 +452,18 @@ static void test_callback_needs_interface(void **state) {
   IUnknown *got = (IUnknown *)m;
   assert_int_equal(IBackgroundCopyJob_GetNotifyInterface(job, &got), S_OK);
   assert_null(got);
+  /* Set, then cleared: every reference taken is given back. */
+  Cb cb;
+  cb_init(&cb);
+  assert_int_equal(
+      IBackgroundCopyJob_SetNotifyInterface(job, (IUnknown *)&cb.iface), S_OK);
+  assert_true(cb.refs > 1);
+  assert_int_equal(IBackgroundCopyJob_SetNotifyInterface(job, NULL), S_OK);
+  assert_int_equal(bitsim_win32_run_until_idle(), BSIM_S_OK);
+  assert_int_equal(cb.refs, 1);
+  assert_int_equal(IBackgroundCopyJob_GetNotifyInterface(job, &got), S_OK);
+  assert_null(got);
+  cb_close(&cb);
   assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
   assert_int_equal(IBackgroundCopyJob_Release(job), 0);
   finish(m);
