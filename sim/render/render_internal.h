@@ -24,6 +24,7 @@ struct render_job {
   char owner[64];
   const char *state; /* interned (bsim__render_state_name) */
   uint64_t state_since_ms;
+  int seen; /* its first event was read: the lane starts there */
   struct render_span *spans;
   size_t span_count;
   size_t span_cap;

@@ -70,6 +70,10 @@ void bsim__render_job_label(const struct render_job *j, char *buf,
 static void note_common(bsim_renderer *r, const struct bsim_trace_event *ev) {
   struct render_job *j = bsim__render_job(r, ev->job);
   if (j == NULL) return;
+  if (!j->seen) {
+    j->seen = 1;
+    j->state_since_ms = ev->t_ms; /* the job did not exist before */
+  }
   const char *name = bsim_trace_event_get(ev, "name");
   if (name == NULL) name = bsim_trace_event_get(ev, "display_name");
   if (name != NULL && (j->name == NULL || strcmp(j->name, name) != 0)) {

@@ -195,6 +195,23 @@ static unsigned write_user_lanes(bsim_renderer *r, uint64_t end_ms,
   return y;
 }
 
+/* One swatch per state, so the colours need no guessing. */
+static void write_legend(FILE *out, unsigned y) {
+  static const char *const states[] = {
+      "SUSPENDED",    "QUEUED",          "CONNECTING",
+      "TRANSFERRING", "TRANSIENT_ERROR", "ERROR",
+      "TRANSFERRED",  "ACKNOWLEDGED",    "CANCELLED"};
+  unsigned x = 4;
+  for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+    fprintf(out,
+            "<rect x=\"%u\" y=\"%u\" width=\"10\" height=\"10\" "
+            "fill=\"%s\"/><text x=\"%u\" y=\"%u\" font-size=\"10\">%s"
+            "</text>\n",
+            x, y, state_colour(states[i]), x + 13, y + 9, states[i]);
+    x += 14 + 7 * (unsigned)strlen(states[i]) + 10;
+  }
+}
+
 void bsim__timeline_finish(bsim_renderer *r) {
   uint64_t end_ms = r->last_t_ms > 0 ? r->last_t_ms : 1;
   for (size_t i = 0; i < r->job_count; i++) {
@@ -203,7 +220,7 @@ void bsim__timeline_finish(bsim_renderer *r) {
   size_t lanes = r->job_count;
   for (size_t i = 0; i < r->user_count; i++)
     lanes += r->users[i].slots_max;
-  unsigned height = (unsigned)(TOP + lanes * LANE_H + 30);
+  unsigned height = (unsigned)(TOP + lanes * LANE_H + 52);
   fprintf(r->out,
           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
           "height=\"%u\" font-family=\"sans-serif\">\n"
@@ -214,5 +231,6 @@ void bsim__timeline_finish(bsim_renderer *r) {
   unsigned y = write_job_lanes(r, end_ms);
   y = write_user_lanes(r, end_ms, y);
   write_axis(r->out, end_ms, y);
+  write_legend(r->out, y + 24);
   fputs("</svg>\n", r->out);
 }
