@@ -152,8 +152,6 @@ HRESULT bsim__cw_manager_new(REFIID riid, void **out);
 IBackgroundCopyJob *bsim__cw_job_new(bsim_job *job);
 bsim_job *bsim__cw_job_of(IBackgroundCopyJob *iface);
 IBackgroundCopyFile *bsim__cw_file_new(bsim_job *job, uint32_t index);
-/* Drop the validation records (file_obj.c), at the last CoUninitialize. */
-void bsim__cw_validation_clear(void);
 IBackgroundCopyError *bsim__cw_error_new(bsim_job *job,
                                          const struct bsim_job_error *e);
 HRESULT bsim__cw_enum_jobs_new(bsim_job **jobs, size_t count,

@@ -98,73 +98,46 @@ FNOTIMPL(GetFileRanges,
          (void)r)
 FNOTIMPL(SetRemoteName, (IBackgroundCopyFile6 * This, LPCWSTR v), (void)v)
 
-/* Validation (reference §1.9): the engine has no validation step yet, so
- * the binding records TRUE per (job, file) and reads it back (partial);
- * FALSE, which makes BITS fail and re-download the file, is E_NOTIMPL.
- * The records hold job references until the last CoUninitialize. */
-struct cw_valid {
-  struct cw_valid *next;
-  bsim_job *job;
-  uint32_t index;
-};
-static pthread_mutex_t valid_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct cw_valid *valid_list;
-
-static int valid_find(bsim_job *job, uint32_t index) {
-  for (struct cw_valid *v = valid_list; v != NULL; v = v->next) {
-    if (v->job == job && v->index == index) return 1;
-  }
-  return 0;
-}
-
+/* Validation and peers (reference §1.9, §7, §11): the engine's own
+ * validation step; the binding only converts BOOL and pointers. */
 static HRESULT STDMETHODCALLTYPE SetValidationState(IBackgroundCopyFile6 *This,
                                                     BOOL state) {
-  struct cw_file *f = FSELF(This);
-  if (!state) return E_NOTIMPL;
-  if (f->index >= bsim_job_file_count(f->job)) return E_INVALIDARG;
-  HRESULT hr = S_OK;
-  pthread_mutex_lock(&valid_mu);
-  if (!valid_find(f->job, f->index)) {
-    struct cw_valid *v = bsim__calloc(1, sizeof *v);
-    if (v == NULL) {
-      hr = E_OUTOFMEMORY;
-    } else {
-      bsim_job_ref(f->job);
-      v->job = f->job;
-      v->index = f->index;
-      v->next = valid_list;
-      valid_list = v;
-    }
-  }
-  pthread_mutex_unlock(&valid_mu);
-  return hr;
+  return bsim_file_set_validation_state(FSELF(This)->job, FSELF(This)->index,
+                                        state ? 1 : 0);
 }
 
 static HRESULT STDMETHODCALLTYPE GetValidationState(IBackgroundCopyFile6 *This,
                                                     BOOL *pState) {
   if (pState == NULL) return E_INVALIDARG;
-  pthread_mutex_lock(&valid_mu);
-  *pState = valid_find(FSELF(This)->job, FSELF(This)->index) ? TRUE : FALSE;
-  pthread_mutex_unlock(&valid_mu);
-  return S_OK;
+  int valid = 0;
+  HRESULT hr = bsim_file_get_validation_state(FSELF(This)->job,
+                                              FSELF(This)->index, &valid);
+  *pState = SUCCEEDED(hr) && valid ? TRUE : FALSE;
+  return hr;
 }
 
-void bsim__cw_validation_clear(void) {
-  pthread_mutex_lock(&valid_mu);
-  struct cw_valid *v = valid_list;
-  valid_list = NULL;
-  pthread_mutex_unlock(&valid_mu);
-  while (v != NULL) {
-    struct cw_valid *next = v->next;
-    bsim_job_unref(v->job);
-    bsim__free(v);
-    v = next;
-  }
+static HRESULT STDMETHODCALLTYPE
+IsDownloadedFromPeer(IBackgroundCopyFile6 *This, BOOL *pVal) {
+  if (pVal == NULL) return E_INVALIDARG;
+  int peer = 0;
+  HRESULT hr = bsim_file_is_downloaded_from_peer(FSELF(This)->job,
+                                                 FSELF(This)->index, &peer);
+  *pVal = SUCCEEDED(hr) && peer ? TRUE : FALSE;
+  return hr;
 }
 
-FNOTIMPL(IsDownloadedFromPeer, (IBackgroundCopyFile6 * This, BOOL *v), (void)v)
-FNOTIMPL(GetPeerDownloadStats,
-         (IBackgroundCopyFile6 * This, PUINT64 o, PUINT64 p), (void)o, (void)p)
+static HRESULT STDMETHODCALLTYPE GetPeerDownloadStats(
+    IBackgroundCopyFile6 *This, PUINT64 pFromOrigin, PUINT64 pFromPeers) {
+  if (pFromOrigin == NULL || pFromPeers == NULL) return E_INVALIDARG;
+  uint64_t origin = 0;
+  uint64_t peers = 0;
+  HRESULT hr = bsim_file_get_peer_download_stats(
+      FSELF(This)->job, FSELF(This)->index, &origin, &peers);
+  *pFromOrigin = origin;
+  *pFromPeers = peers;
+  return hr;
+}
+
 FNOTIMPL(SetProperty,
          (IBackgroundCopyFile6 * This, BITS_FILE_PROPERTY_ID id,
           BITS_FILE_PROPERTY_VALUE v),

@@ -79,7 +79,6 @@ static void shutdown_engine(void) {
     (void)pthread_cond_timedwait(&bsim__cw.cond, &bsim__cw.mu, &ts);
     pthread_mutex_unlock(&bsim__cw.mu);
   }
-  bsim__cw_validation_clear();
   pthread_mutex_lock(&bsim__cw.mu);
   bsim__free(bsim__cw.user);
   bsim__cw.user = NULL;

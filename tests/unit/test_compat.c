@@ -439,6 +439,83 @@ static void test_callback_job_error(void **state) {
   cb_close(&cb);
 }
 
+/* Validation through the binding (reference §7, §1.9): GetTemporaryName,
+ * SetValidationState(FALSE) on origin content puts the job in ERROR with
+ * BG_E_VALIDATION_FAILED; Resume fetches it again; TRUE then Complete.
+ * Sleep is on the virtual clock. */
+static BG_JOB_STATE wait_state(IBackgroundCopyJob *job, BG_JOB_STATE want) {
+  BG_JOB_STATE s = state_of(job);
+  for (int polls = 0; s != want && polls < 600; polls++) {
+    Sleep(1000);
+    s = state_of(job);
+  }
+  return s;
+}
+
+static IBackgroundCopyFile3 *first_file3(IBackgroundCopyJob *job) {
+  IEnumBackgroundCopyFiles *files = NULL;
+  IBackgroundCopyFile *file = NULL;
+  IBackgroundCopyFile3 *file3 = NULL;
+  assert_int_equal(IBackgroundCopyJob_EnumFiles(job, &files), S_OK);
+  assert_int_equal(IEnumBackgroundCopyFiles_Next(files, 1, &file, NULL), S_OK);
+  assert_int_equal(IBackgroundCopyFile_QueryInterface(
+                       file, &IID_IBackgroundCopyFile3, (void **)&file3),
+                   S_OK);
+  IBackgroundCopyFile_Release(file);
+  IEnumBackgroundCopyFiles_Release(files);
+  return file3;
+}
+
+static void test_validation_through_binding(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = new_job(m, NULL);
+  IBackgroundCopyFile3 *f3 = first_file3(job);
+  assert_int_equal(IBackgroundCopyFile3_SetValidationState(f3, TRUE),
+                   E_PENDING); /* not finished yet */
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  assert_int_equal(wait_state(job, BG_JOB_STATE_TRANSFERRED),
+                   BG_JOB_STATE_TRANSFERRED);
+  LPWSTR temp = NULL;
+  assert_int_equal(IBackgroundCopyFile3_GetTemporaryName(f3, &temp), S_OK);
+  assert_non_null(temp);
+  CoTaskMemFree(temp);
+  BOOL peer = TRUE;
+  UINT64 origin = 0, peers = 1;
+  IBackgroundCopyFile4 *f4 = NULL;
+  assert_int_equal(IBackgroundCopyFile3_QueryInterface(
+                       f3, &IID_IBackgroundCopyFile4, (void **)&f4),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyFile4_IsDownloadedFromPeer(f4, &peer), S_OK);
+  assert_int_equal(peer, FALSE);
+  assert_int_equal(
+      IBackgroundCopyFile4_GetPeerDownloadStats(f4, &origin, &peers), S_OK);
+  assert_int_equal(origin, 4096);
+  assert_int_equal(peers, 0);
+  IBackgroundCopyFile4_Release(f4);
+  assert_int_equal(IBackgroundCopyFile3_SetValidationState(f3, FALSE), S_OK);
+  assert_int_equal(state_of(job), BG_JOB_STATE_ERROR);
+  IBackgroundCopyError *err = NULL;
+  BG_ERROR_CONTEXT ctx;
+  HRESULT code = S_OK;
+  assert_int_equal(IBackgroundCopyJob_GetError(job, &err), S_OK);
+  assert_int_equal(IBackgroundCopyError_GetError(err, &ctx, &code), S_OK);
+  assert_int_equal(code, BG_E_VALIDATION_FAILED);
+  IBackgroundCopyError_Release(err);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  assert_int_equal(wait_state(job, BG_JOB_STATE_TRANSFERRED),
+                   BG_JOB_STATE_TRANSFERRED);
+  assert_int_equal(IBackgroundCopyFile3_SetValidationState(f3, TRUE), S_OK);
+  BOOL valid = FALSE;
+  assert_int_equal(IBackgroundCopyFile3_GetValidationState(f3, &valid), S_OK);
+  assert_int_equal(valid, TRUE);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), S_OK);
+  IBackgroundCopyFile3_Release(f3);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+}
+
 /* An object without IBackgroundCopyCallback is refused, unchanged; a
  * registration cleared with NULL releases the object. */
 static void test_callback_needs_interface(void **state) {
@@ -805,6 +882,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
       cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
+      cmocka_unit_test_teardown(test_validation_through_binding, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
