@@ -516,6 +516,115 @@ static void test_validation_through_binding(void **state) {
   finish(m);
 }
 
+/* Method legality by state through the binding (reference §4.3): each
+ * state a client can reach, and what GetError, the setters, AddFile,
+ * Resume, Suspend, Cancel and Complete answer there. */
+#define URL_404 "http://example.test/files/missing.bin"
+#define URL_503 "http://example.test/files/busy.bin"
+
+static IBackgroundCopyJob *job_for(IBackgroundCopyManager *m,
+                                   const wchar_t *url) {
+  IBackgroundCopyJob *job = NULL;
+  GUID id;
+  assert_int_equal(IBackgroundCopyManager_CreateJob(
+                       m, L"legal", BG_JOB_TYPE_DOWNLOAD, &id, &job),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_AddFile(job, url, g_local), S_OK);
+  return job;
+}
+
+static void expect_get_error(IBackgroundCopyJob *job, HRESULT want) {
+  IBackgroundCopyError *err = NULL;
+  assert_int_equal(IBackgroundCopyJob_GetError(job, &err), want);
+  if (err != NULL) IBackgroundCopyError_Release(err);
+}
+
+/* Calls that leave the state as it is. */
+static void expect_setters(IBackgroundCopyJob *job, HRESULT want) {
+  assert_int_equal(IBackgroundCopyJob_SetDisplayName(job, L"renamed"), want);
+  assert_int_equal(IBackgroundCopyJob_SetPriority(job, BG_JOB_PRIORITY_HIGH),
+                   want);
+  assert_int_equal(IBackgroundCopyJob_SetMinimumRetryDelay(job, 60), want);
+  assert_int_equal(IBackgroundCopyJob_SetNotifyFlags(job, 0x3), want);
+}
+
+static void expect_final(IBackgroundCopyJob *job) {
+  expect_get_error(job, BG_E_ERROR_INFORMATION_UNAVAILABLE);
+  expect_setters(job, BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_AddFile(job, WURL, g_local),
+                   BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_Suspend(job), BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), BG_E_INVALID_STATE);
+  assert_int_equal(IBackgroundCopyJob_Complete(job), BG_E_INVALID_STATE);
+}
+
+/* A non-final job: legal everywhere, and Suspend takes it to SUSPENDED. */
+static void expect_stoppable(IBackgroundCopyJob *job, HRESULT get_error) {
+  expect_get_error(job, get_error);
+  expect_setters(job, S_OK);
+  assert_int_equal(IBackgroundCopyJob_Suspend(job), S_OK);
+  assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+}
+
+static void test_legality_through_binding(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  bsim_manager *mgr = bitsim_win32_manager();
+  assert_int_equal(bsim_model_file_add(mgr, URL_404, 100), BSIM_S_OK);
+  assert_int_equal(bsim_model_file_add(mgr, URL_503, 100), BSIM_S_OK);
+  struct bsim_fault f;
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL_404);
+  f.http_status = 404;
+  f.count = 0;
+  assert_int_equal(bsim_fault_add(mgr, &f), BSIM_S_OK);
+  bsim_fault_init(&f, BSIM_FAULT_HTTP_STATUS, URL_503);
+  f.http_status = 503;
+  f.count = 0;
+  assert_int_equal(bsim_fault_add(mgr, &f), BSIM_S_OK);
+
+  /* SUSPENDED (every new job): Resume without files is BG_E_EMPTY. */
+  IBackgroundCopyJob *empty = NULL;
+  GUID id;
+  assert_int_equal(IBackgroundCopyManager_CreateJob(
+                       m, L"empty", BG_JOB_TYPE_DOWNLOAD, &id, &empty),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_Resume(empty), BG_E_EMPTY);
+  assert_int_equal(state_of(empty), BG_JOB_STATE_SUSPENDED);
+  expect_stoppable(empty, BG_E_ERROR_INFORMATION_UNAVAILABLE);
+
+  IBackgroundCopyJob *te = job_for(m, L"" URL_503);
+  assert_int_equal(IBackgroundCopyJob_Resume(te), S_OK);
+  assert_int_equal(wait_state(te, BG_JOB_STATE_TRANSIENT_ERROR),
+                   BG_JOB_STATE_TRANSIENT_ERROR);
+  expect_stoppable(te, S_OK);
+
+  IBackgroundCopyJob *er = job_for(m, L"" URL_404);
+  assert_int_equal(IBackgroundCopyJob_Resume(er), S_OK);
+  assert_int_equal(wait_state(er, BG_JOB_STATE_ERROR), BG_JOB_STATE_ERROR);
+  expect_stoppable(er, S_OK);
+
+  IBackgroundCopyJob *td = new_job(m, NULL);
+  assert_int_equal(IBackgroundCopyJob_Resume(td), S_OK);
+  assert_int_equal(wait_state(td, BG_JOB_STATE_TRANSFERRED),
+                   BG_JOB_STATE_TRANSFERRED);
+  expect_get_error(td, BG_E_ERROR_INFORMATION_UNAVAILABLE);
+  expect_setters(td, S_OK);
+  assert_int_equal(IBackgroundCopyJob_Complete(td), S_OK);
+  assert_int_equal(state_of(td), BG_JOB_STATE_ACKNOWLEDGED);
+  expect_final(td);
+
+  assert_int_equal(IBackgroundCopyJob_Cancel(te), S_OK);
+  assert_int_equal(state_of(te), BG_JOB_STATE_CANCELLED);
+  expect_final(te);
+
+  IBackgroundCopyJob *jobs[] = {empty, te, er, td};
+  for (size_t i = 0; i < 4; i++)
+    IBackgroundCopyJob_Release(jobs[i]);
+  finish(m);
+}
+
 /* An object without IBackgroundCopyCallback is refused, unchanged; a
  * registration cleared with NULL releases the object. */
 static void test_callback_needs_interface(void **state) {
@@ -883,6 +992,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
       cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
       cmocka_unit_test_teardown(test_validation_through_binding, teardown),
+      cmocka_unit_test_teardown(test_legality_through_binding, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
