@@ -169,6 +169,12 @@ void bsim__notify_job_free(bsim_job *job);
  * the durable store (S_OK or E_OUTOFMEMORY). */
 uint32_t bsim__notify_failures(bsim_job *job);
 bsim_hr bsim__notify_restore_failures(bsim_job *job, uint32_t failures);
+/** The notify command line (program, NULL when none; *argv_out its
+ * NULL-terminated argv), borrowed; and putting it back on a restored job
+ * (S_OK or E_OUTOFMEMORY). */
+const char *bsim__notify_cmdline_of(bsim_job *job, char *const **argv_out);
+bsim_hr bsim__notify_restore_cmdline(bsim_job *job, const char *program,
+                                     const char *const *argv);
 /** Nonzero when a notification is ready to deliver now. */
 int bsim__notify_runnable(bsim_manager *mgr);
 /** Nonzero when callbacks are running on worker threads (time must not
@@ -241,6 +247,11 @@ struct bsim__transport_ops {
   /** Nonzero while real I/O is outstanding (time must not jump). */
   int (*busy)(void *ctx);
   void (*free)(void *ctx);
+  /** Optional (NULL: nothing kept). The job was cancelled (reference §8):
+   * drop what is kept for file_index and, for an unfinished upload, send
+   * Cancel-Session (§9.1). Called after stop(); no report follows. */
+  void (*forget)(void *ctx, bsim_job *job, uint32_t file_index,
+                 const char *remote_url);
 };
 struct bsim__transport {
   const struct bsim__transport_ops *ops;
@@ -252,6 +263,11 @@ void bsim__xfer_connected(struct bsim__xfer *xfer, uint64_t bytes_total,
                           int from_peer);
 /** bytes_done (absolute offset in the file) moved forward. */
 void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
+/** Upload-reply jobs: the reply (reference §9) has started or moved:
+ * bytes_total (BSIM_SIZE_UNKNOWN if the server gave no length) and
+ * bytes_done so far (GetReplyProgress). */
+void bsim__xfer_reply(struct bsim__xfer *xfer, uint64_t bytes_total,
+                      uint64_t bytes_done);
 /** Finished, well or badly. The engine frees nothing of the transport's:
  * the transport cleans transport_data before calling this. */
 void bsim__xfer_done(struct bsim__xfer *xfer,

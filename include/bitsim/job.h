@@ -219,6 +219,36 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr
 bsim_job_set_proxy_settings(bsim_job *job, enum bsim_proxy_usage usage,
                             const char *proxy_list, const char *bypass_list);
 
+/* ---- the reply of upload-reply jobs (reference §1.5, §4.3, §9) --------- */
+
+/** GetReplyProgress. bytes_total is BSIM_SIZE_UNKNOWN until the reply
+ * starts (and stays so if the server sends no length before it ends): an
+ * error with it unknown happened on the upload leg (§9). Returns S_OK,
+ * E_INVALIDARG (NULL), E_NOTIMPL (download and upload jobs). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_reply_progress(bsim_job *job, struct bsim_reply_progress *out);
+/** GetReplyData: the whole reply in memory, in TRANSFERRED and (the
+ * remarks; unconfirmed) ACKNOWLEDGED. An empty reply gives *data_out NULL
+ * and *length_out 0; over 1 MiB: BG_E_TOO_LARGE with *data_out NULL and
+ * *length_out the reply's size. Returns S_OK, E_INVALIDARG (NULL),
+ * E_NOTIMPL (not upload-reply), BG_E_INVALID_STATE, BG_E_TOO_LARGE,
+ * E_OUTOFMEMORY, a read error. Ownership: free *data_out with bsim_free. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_reply_data(bsim_job *job, void **data_out, uint64_t *length_out);
+/** SetReplyFileName: an absolute path of at most MAX_PATH characters whose
+ * directory exists; NULL or "" lets bitsim name it beside the upload file
+ * ("<upload dir>/BITSReply-{job id}"). Returns S_OK, E_NOTIMPL (not
+ * upload-reply), E_INVALIDARG (relative, too long, missing directory),
+ * E_ACCESSDENIED (directory not writable), BG_E_INVALID_STATE (final, or
+ * the reply download has begun). Complete renames the reply there. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_reply_file_name(bsim_job *job, const char *name);
+/** GetReplyFileName: the name set, else the generated one; *out NULL when
+ * no name was set and no file was added yet. Returns S_OK, E_INVALIDARG,
+ * E_NOTIMPL (not upload-reply), E_OUTOFMEMORY. Free with bsim_free. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_reply_file_name(bsim_job *job,
+                                                                char **out);
+
 /** TakeOwnership by user: administrators only (E_ACCESSDENIED otherwise);
  * strips the notify command line (reference §12). */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_take_ownership(bsim_job *job,

@@ -123,6 +123,7 @@ struct bsim_job {
 
   struct bsim__xfer *xfer; /* the transfer in flight, or NULL */
   struct bsim__job_notify *notify;
+  struct bsim__job_reply *reply; /* upload-reply only (reply.c); lazy */
   uint64_t create_seq;
   bsim_guid id;
   char id_text[BSIM_GUID_STRING_LEN];
@@ -304,6 +305,21 @@ void bsim__sched_slice_cb(bsim_manager *mgr, struct bsim__timer *timer);
 /** The transport that serves url, or NULL. */
 const struct bsim__transport *bsim__transport_for(bsim_manager *mgr,
                                                   const char *url);
+
+/* ---- reply.c (reference §1.5, §9) ------------------------------------- */
+/** The reply of an upload-reply job: its file name (SetReplyFileName) and
+ * progress (bsim__xfer_reply). Allocated at the first need. */
+struct bsim__job_reply {
+  char *name;           /* NULL: generated beside the upload file */
+  uint64_t bytes_total; /* BSIM_SIZE_UNKNOWN until the reply starts */
+  uint64_t bytes_done;
+};
+void bsim__reply_free(bsim_job *job);
+/** Complete of an upload-reply job: the reply's temporary file becomes the
+ * reply file (an empty one if the server sent nothing). */
+bsim_hr bsim__reply_complete(bsim_job *job);
+/** Cancel: delete the reply's temporary file. Returns 0 or -1. */
+int bsim__reply_delete_temp(bsim_job *job);
 
 /* ---- validation.c (reference §7, §11) ---------------------------------- */
 /** Bytes of file f moved from before to after (absolute offsets) over the

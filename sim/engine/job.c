@@ -519,6 +519,7 @@ void bsim__job_destroy(bsim_job *job) {
   bsim__free(job->description);
   bsim__free(job->proxy_list);
   bsim__free(job->bypass_list);
+  bsim__reply_free(job);
   bsim__free(job);
 }
 

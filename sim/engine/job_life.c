@@ -304,7 +304,11 @@ static void trace_file_op(bsim_job *job, const char *op, uint32_t index,
 
 int bsim__job_delete_temps(bsim_job *job) {
   int failed = 0;
-  if (job->type != BSIM_JOB_TYPE_DOWNLOAD) return 0; /* uploads: §8 */
+  /* Uploads leave the source alone; upload-reply drops the reply (§8). */
+  if (job->type == BSIM_JOB_TYPE_UPLOAD_REPLY) {
+    return bsim__reply_delete_temp(job);
+  }
+  if (job->type != BSIM_JOB_TYPE_DOWNLOAD) return 0;
   for (uint32_t i = 0; i < job->file_count; i++) {
     struct bsim__file *f = &job->files[i];
     if (!f->temp_made || f->completed) continue;
@@ -321,12 +325,26 @@ int bsim__job_delete_temps(bsim_job *job) {
   return failed ? -1 : 0;
 }
 
+/* The transports forget what they kept for the job's files (download
+ * validators, upload sessions); an unfinished upload sends Cancel-Session
+ * (reference §8, §9.1). After the exit hooks stopped the transfer. */
+static void forget_files(bsim_job *job) {
+  for (uint32_t i = 0; i < job->file_count; i++) {
+    const char *url = job->files[i].remote;
+    const struct bsim__transport *t = bsim__transport_for(job->mgr, url);
+    if (t != NULL && t->ops->forget != NULL) {
+      t->ops->forget(t->ctx, job, i, url);
+    }
+  }
+}
+
 static bsim_hr cancel_locked(bsim_job *job) {
   int to;
   if (!legal(job, BSIM__EV_CANCEL, &to)) return BSIM_E_INVALID_STATE;
   /* The caller's reference keeps the job alive past the final state. The
    * exit hooks stop any transfer in flight before files go. */
   bsim__fsm_fire(job, BSIM__EV_CANCEL);
+  forget_files(job);
   return bsim__job_delete_temps(job) != 0 ? BSIM_S_UNABLE_TO_DELETE_FILES
                                           : BSIM_S_OK;
 }
@@ -385,6 +403,11 @@ static bsim_hr complete_locked(bsim_job *job) {
     /* Upload and upload-reply: only from TRANSFERRED (reference §4.3). */
     if (!legal(job, BSIM__EV_COMPLETE_UPLOAD, &to)) {
       return BSIM_E_INVALID_STATE;
+    }
+    if (job->type == BSIM_JOB_TYPE_UPLOAD_REPLY) {
+      /* The reply file becomes available (§8); on failure stay. */
+      bsim_hr hr = bsim__reply_complete(job);
+      if (BSIM_FAILED(hr)) return hr;
     }
     bsim__fsm_fire(job, BSIM__EV_COMPLETE_UPLOAD);
     return BSIM_S_OK;

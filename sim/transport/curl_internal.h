@@ -187,6 +187,8 @@ struct bsim__curl_cx {
   uint64_t bytes_total;
   uint64_t progress_sent;
   uint64_t progress_ms; /* loop time of the last progress report */
+  uint64_t reply_sent;  /* reply bytes reported (bsim__xfer_reply) */
+  int reply_reported;   /* the reply's start was reported */
 
   struct bsim__curl_sink sink;
 

@@ -317,6 +317,7 @@ static void all_acked(struct bsim__curl_cx *cx) {
   slot->uploaded = 1;
   /* No BITS-Reply-URL: the server application sent nothing, and the reply
    * is empty (reference §9). */
+  if (want_reply && slot->reply_url == NULL) bsim__xfer_reply(cx->xfer, 0, 0);
   cx->up.step = slot->reply_url != NULL ? BSIM__UP_REPLY : BSIM__UP_CLOSE;
   advance(cx);
 }
@@ -397,6 +398,10 @@ static void reply_done(struct bsim__curl_cx *cx, CURLcode code) {
   if (r.outcome != BSIM__XFER_OK) {
     bsim__curl_finish(cx, &r);
     return;
+  }
+  /* The whole reply is in: its size is what arrived (GetReplyProgress). */
+  if (cx->xfer != NULL) {
+    bsim__xfer_reply(cx->xfer, cx->sink.disk, cx->sink.disk);
   }
   cx->up.step = BSIM__UP_CLOSE;
   advance(cx);

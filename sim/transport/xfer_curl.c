@@ -249,6 +249,22 @@ static uint64_t cx_progress(const struct bsim__curl_cx *cx) {
  * report, the final one, or stop()'s return value. */
 #define BSIM__CURL_PROGRESS_MS 100
 
+/* The reply of an upload-reply job (reference §9): its start at once (so
+ * GetReplyProgress leaves BSIM_SIZE_UNKNOWN), its bytes as progress is. */
+static void report_reply(struct bsim__curl_cx *cx, int final) {
+  const struct bsim__curl_sink *s = &cx->sink;
+  if (cx->phase != BSIM__PHASE_REPLY || !s->begun || s->discard) return;
+  if (cx->reply_reported && s->disk == cx->reply_sent) return;
+  uint64_t now_ms = uv_now(cx->ct->loop);
+  if (cx->reply_reported && !final &&
+      now_ms - cx->progress_ms < BSIM__CURL_PROGRESS_MS) {
+    return;
+  }
+  cx->reply_reported = 1;
+  cx->reply_sent = s->disk;
+  bsim__xfer_reply(cx->xfer, s->size, s->disk);
+}
+
 static void report_owed(struct bsim__curl_cx *cx, int final) {
   struct bsim__xfer *xfer = cx->xfer;
   if (xfer == NULL) return;
@@ -257,6 +273,7 @@ static void report_owed(struct bsim__curl_cx *cx, int final) {
     bsim__xfer_connected(xfer, cx->bytes_total, 0);
   }
   if (!cx->connected_sent) return;
+  report_reply(cx, final);
   uint64_t bytes = cx_progress(cx);
   if (bytes == cx->progress_sent) return;
   uint64_t now_ms = uv_now(cx->ct->loop);
@@ -635,6 +652,13 @@ static void ops_free(void *ctx) {
   curl_global_cleanup();
 }
 
+/* The engine's Cancel (reference §8): see bsim__xfer_curl_forget. */
+static void ops_forget(void *ctx, bsim_job *job, uint32_t file_index,
+                       const char *remote_url) {
+  struct bsim__transport t = {&curl_ops, ctx};
+  bsim__xfer_curl_forget(&t, job, file_index, remote_url);
+}
+
 static const struct bsim__transport_ops curl_ops = {
     .name = "curl",
     .claims = ops_claims,
@@ -642,6 +666,7 @@ static const struct bsim__transport_ops curl_ops = {
     .stop = ops_stop,
     .busy = ops_busy,
     .free = ops_free,
+    .forget = ops_forget,
 };
 
 /* ---- construction and settings ----------------------------------------------

@@ -665,7 +665,9 @@ static void model_free(void *ctx) {
 }
 
 static const struct bsim__transport_ops model_ops = {
-    "model", model_claims, model_start, model_stop, model_busy, model_free,
+    "model",    model_claims, model_start, model_stop,
+    model_busy, model_free,   NULL, /* forget: the model keeps nothing per file
+                                     */
 };
 
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out) {

@@ -270,24 +270,21 @@ static void test_curl_upload_local_file_changed(void **state) {
   world_close(&w);
 }
 
-/* Cancel (reference §8): the client sends Cancel-Session, re-sent after a
- * 503 (§9.1), and the server drops the session and the partial file. */
+/* Cancel (reference §8): the engine's Cancel makes the client send
+ * Cancel-Session (the transport's forget op), re-sent after a 503 (§9.1),
+ * and the server drops the session and the partial file. */
 static void test_curl_upload_cancel_session(void **state) {
   (void)state;
   struct world w;
   open_uploads(&w, "curl-cancel", BSIM_SERVE_REPLY_NONE);
   char src[1200];
   open_world_files(&w, src, sizeof src, 3 * FRAG);
-  const char *url = world_url(&w, "/u/k.bin");
   world_fault(&w, "path=/u/k.bin,method=BITS_POST,nth=3,count=1,status=503");
   world_fault(&w, "path=/u/k.bin,method=BITS_POST,nth=4,count=1,status=503");
   bsim_job *job = upload_job(&w, BSIM_JOB_TYPE_UPLOAD, "/u/k.bin", src);
   world_run_to(&w, job, BSIM_JOB_STATE_TRANSIENT_ERROR);
   assert_int_equal(bsim_serve_session_count(w.srv), 1);
   assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
-  bsim__lock(w.mgr);
-  bsim__xfer_curl_forget(&w.curl, job, 0, url);
-  bsim__unlock(w.mgr);
   assert_int_equal(bsim_manager_run_until_idle(w.mgr, 0), BSIM_S_OK);
   assert_int_equal(bsim_serve_session_count(w.srv), 0);
   struct bsim_serve_stats st = world_stats(&w, "/u/k.bin");

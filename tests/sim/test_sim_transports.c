@@ -83,7 +83,7 @@ static void fake_free(void *ctx) {
 }
 
 static const struct bsim__transport_ops fake_ops = {
-    "fake", fake_claims, fake_start, fake_stop, fake_busy, fake_free};
+    "fake", fake_claims, fake_start, fake_stop, fake_busy, fake_free, NULL};
 
 static bsim_manager *world(void) {
   bsim_manager *mgr = fx_manager(BSIM_CLOCK_AUTO, BSIM_FS_VIRTUAL);
