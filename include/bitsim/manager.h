@@ -136,6 +136,10 @@ struct bsim_manager_options {
    * calls it the consistent choice, unconfirmed) or
    * BSIM_JOB_STATE_SUSPENDED. */
   enum bsim_job_state store_active_restart_state; /* QUEUED */
+  /** The notify command line is kept by the store (reference §13:
+   * "presumably persisted", unconfirmed): 0 = kept; 1 = dropped, a
+   * restored job has none. */
+  int store_drop_notify_cmdline; /* 0 */
 
   /* Real transfers, appended. */
   /** 1: http, https and file URLs that no modelled host claims go to the

@@ -117,6 +117,33 @@ static bsim_hr sync_temps(const bsim_job *job) {
   return BSIM_S_OK;
 }
 
+/* The notify command line (reference §13: "presumably persisted"): argv
+ * packed as NUL-terminated strings into *args (freed by the caller). */
+static bsim_hr pack_cmdline(bsim_job *job, struct bsim__store_job *rec,
+                            char **args) {
+  char *const *argv = NULL;
+  rec->cmd_program = bsim__notify_cmdline_of(job, &argv);
+  if (rec->cmd_program == NULL || argv == NULL ||
+      job->mgr->opts.store_drop_notify_cmdline) {
+    rec->cmd_program = NULL;
+    return BSIM_S_OK;
+  }
+  size_t len = 0;
+  for (size_t i = 0; argv[i] != NULL; i++)
+    len += strlen(argv[i]) + 1;
+  *args = bsim__malloc(len + 1);
+  if (*args == NULL) return BSIM_E_OUTOFMEMORY;
+  char *p = *args;
+  for (size_t i = 0; argv[i] != NULL; i++) {
+    size_t n = strlen(argv[i]) + 1;
+    memcpy(p, argv[i], n);
+    p += n;
+  }
+  rec->cmd_args = *args;
+  rec->cmd_args_len = len;
+  return BSIM_S_OK;
+}
+
 static bsim_hr save_job(bsim_manager *mgr, bsim_job *job) {
   bsim_hr hr = sync_temps(job);
   if (BSIM_FAILED(hr)) return hr;
@@ -129,8 +156,11 @@ static bsim_hr save_job(bsim_manager *mgr, bsim_job *job) {
   struct bsim__store_job rec;
   to_record(job, files, &rec);
   rec.files_changed = job->store_files;
-  hr = mgr->store_ops->save_job(mgr->store, &rec);
+  char *args = NULL;
+  hr = pack_cmdline(job, &rec, &args);
+  if (BSIM_SUCCEEDED(hr)) hr = mgr->store_ops->save_job(mgr->store, &rec);
   if (BSIM_SUCCEEDED(hr)) job->store_files = 0;
+  bsim__free(args);
   if (files != &one) bsim__free(files);
   return hr;
 }
@@ -392,6 +422,31 @@ static enum bsim_job_state restart_state(bsim_manager *mgr, uint32_t state) {
 static void restore_clock(bsim_manager *mgr,
                           const struct bsim__store_meta *meta);
 
+/* Unpack the command line's argv (NUL-terminated strings, the last one
+ * ending the blob). */
+static bsim_hr restore_cmdline(struct restore_ctx *rc, bsim_job *job,
+                               const struct bsim__store_job *r) {
+  if (r->cmd_program == NULL || rc->mgr->opts.store_drop_notify_cmdline) {
+    return BSIM_S_OK;
+  }
+  size_t len = r->cmd_args_len, count = 0;
+  if (len == 0 || r->cmd_args == NULL || r->cmd_args[len - 1] != '\0') {
+    return bad_record(rc, r->id, "bad notify command line");
+  }
+  for (size_t i = 0; i < len; i++)
+    count += r->cmd_args[i] == '\0';
+  const char **argv = bsim__calloc(count + 1, sizeof *argv);
+  if (argv == NULL) return BSIM_E_OUTOFMEMORY;
+  const char *p = r->cmd_args;
+  for (size_t i = 0; i < count; i++) {
+    argv[i] = p;
+    p += strlen(p) + 1;
+  }
+  bsim_hr hr = bsim__notify_restore_cmdline(job, r->cmd_program, argv);
+  bsim__free(argv);
+  return hr;
+}
+
 static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   struct restore_ctx *rc = user;
   bsim_manager *mgr = rc->mgr;
@@ -418,6 +473,7 @@ static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   if (BSIM_SUCCEEDED(hr)) {
     hr = bsim__notify_restore_failures(job, r->notify_failures);
   }
+  if (BSIM_SUCCEEDED(hr)) hr = restore_cmdline(rc, job, r);
   restore_activity(mgr, job, r->last_activity_ms);
   /* A TRANSFERRED job whose bytes are no longer all there fetches the
    * rest again. On failure the job still goes into a consistent state, so

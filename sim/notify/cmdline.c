@@ -22,6 +22,29 @@ void bsim__notify_cmdline_clear(struct bsim__job_notify *jn) {
   jn->cmd_argv = NULL;
 }
 
+const char *bsim__notify_cmdline_of(bsim_job *job, char *const **argv_out) {
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 0);
+  *argv_out = jn != NULL ? jn->cmd_argv : NULL;
+  return jn != NULL ? jn->cmd_program : NULL;
+}
+
+bsim_hr bsim__notify_restore_cmdline(bsim_job *job, const char *program,
+                                     const char *const *argv) {
+  if (program == NULL) return BSIM_S_OK;
+  struct bsim__job_notify *jn = bsim__notify_jn(job, 1);
+  char *prog_copy = bsim__strdup(program);
+  char **argv_copy = bsim__notify_strv_dup(argv);
+  if (jn == NULL || prog_copy == NULL || argv_copy == NULL) {
+    bsim__free(prog_copy);
+    bsim_strv_free(argv_copy);
+    return BSIM_E_OUTOFMEMORY;
+  }
+  bsim__notify_cmdline_clear(jn);
+  jn->cmd_program = prog_copy;
+  jn->cmd_argv = argv_copy;
+  return BSIM_S_OK;
+}
+
 bsim_hr bsim_job_set_notify_cmdline(bsim_job *job, const char *program,
                                     const char *const *argv) {
   if (job == NULL) return BSIM_E_INVALIDARG;
@@ -56,6 +79,9 @@ bsim_hr bsim_job_set_notify_cmdline(bsim_job *job, const char *program,
     argv_copy = NULL;
     /* "Runs even if registered after the event" (reference §6). */
     bsim__notify_schedule(jn);
+    /* Kept by the durable store (reference §13, docs/store.md). */
+    bsim__store_job_changed(job);
+    hr = bsim__store_flush(mgr);
   }
   if (mgr != NULL) bsim__unlock(mgr);
   bsim__free(prog_copy);

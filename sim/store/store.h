@@ -23,7 +23,7 @@
 
 /** The schema version this build writes; older stores are migrated on
  * open, newer ones refused. */
-#define BSIM__STORE_SCHEMA_VERSION 4
+#define BSIM__STORE_SCHEMA_VERSION 5
 
 struct bsim__store_file {
   const char *remote;
@@ -56,6 +56,11 @@ struct bsim__store_job {
   uint64_t te_since_ms, noprog_since_ms, active_acc_ms, last_activity_ms;
   uint64_t create_seq;
   uint32_t notify_failures; /* GetNotifyFailures (reference §6) */
+  /* SetNotifyCmdLine (reference §6, §13): program (NULL: none) and its
+   * argv packed as NUL-terminated strings, cmd_args_len bytes. */
+  const char *cmd_program;
+  const char *cmd_args;
+  size_t cmd_args_len;
   uint32_t file_count;
   const struct bsim__store_file *files;
   int files_changed; /* save: 0 keeps the stored file rows as they are */

@@ -61,11 +61,14 @@ static const char *const migrations[BSIM__STORE_SCHEMA_VERSION] = {
     "ALTER TABLE files ADD COLUMN bytes_peers INTEGER NOT NULL DEFAULT 0;",
     /* 3 -> 4: callbacks that did not deliver (reference §6). */
     "ALTER TABLE jobs ADD COLUMN notify_failures INTEGER NOT NULL DEFAULT 0;",
+    /* 4 -> 5: the notify command line (reference §13). */
+    "ALTER TABLE jobs ADD COLUMN cmd_program TEXT;"
+    "ALTER TABLE jobs ADD COLUMN cmd_args BLOB;",
 };
 
 static const char *const sql[ST_COUNT] = {
     [ST_JOB] = "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
-               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_FILE] = "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?,"
                 "?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
@@ -307,6 +310,9 @@ static void row_to_job(sqlite3_stmt *st, struct bsim__store_job *r) {
   r->last_activity_ms = col_u64(st, 28);
   r->create_seq = col_u64(st, 29);
   r->notify_failures = (uint32_t)sqlite3_column_int64(st, 30);
+  r->cmd_program = col_text(st, 31);
+  r->cmd_args = sqlite3_column_blob(st, 32);
+  r->cmd_args_len = (size_t)sqlite3_column_bytes(st, 32);
 }
 
 static int load_meta(struct sqlite_store *s, struct bsim__store_meta *meta) {
@@ -422,6 +428,12 @@ static void bind_job(sqlite3_stmt *st, const struct bsim__store_job *r) {
   bind_u64(st, 29, r->last_activity_ms);
   bind_u64(st, 30, r->create_seq);
   sqlite3_bind_int64(st, 31, r->notify_failures);
+  sqlite3_bind_text(st, 32, r->cmd_program, -1, SQLITE_STATIC);
+  if (r->cmd_program != NULL) {
+    sqlite3_bind_blob(st, 33, r->cmd_args, (int)r->cmd_args_len, SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(st, 33);
+  }
 }
 
 static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,

@@ -34,6 +34,7 @@
 #define SLOW_SIZE 100000u
 
 static char dir[1024];
+static int drop_cmdline; /* store_drop_notify_cmdline of the next open */
 static char db[1100];
 
 static void fresh(const char *name) {
@@ -49,6 +50,7 @@ static bsim_manager *open_store(int group, enum bsim_job_state active_as) {
   o.store_path = db;
   o.store_group_commit = group;
   o.store_active_restart_state = active_as;
+  o.store_drop_notify_cmdline = drop_cmdline;
   bsim_manager *mgr = NULL;
   bsim_hr hr = bsim_manager_new(&o, &mgr);
   if (hr != BSIM_S_OK) print_error("%s\n", bsim_manager_store_error());
@@ -268,6 +270,64 @@ static void test_store_notify_failures_kept(void **state) {
   fx_free(mgr);
 }
 
+/* §13: the notify command line ("presumably persisted") comes back with
+ * its arguments. */
+static void test_store_notify_cmdline_kept(void **state) {
+  (void)state;
+  fresh("store_cmdline");
+  drop_cmdline = 0;
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("c"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  const char *argv[] = {"notify", "a b", "", "last", NULL};
+  assert_int_equal(bsim_job_set_notify_cmdline(job, "/bin/true", argv),
+                   BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  char *program = NULL;
+  char **args = NULL;
+  assert_int_equal(bsim_job_get_notify_cmdline(job, &program, &args),
+                   BSIM_S_OK);
+  assert_string_equal(program, "/bin/true");
+  for (int i = 0; i < 4; i++)
+    assert_string_equal(args[i], argv[i]);
+  assert_null(args[4]);
+  bsim_free(program);
+  bsim_strv_free(args);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
+/* The option store_drop_notify_cmdline: a restored job has none. */
+static void test_store_notify_cmdline_dropped(void **state) {
+  (void)state;
+  fresh("store_cmdline_drop");
+  drop_cmdline = 1;
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("d"));
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  const char *argv[] = {"notify", NULL};
+  assert_int_equal(bsim_job_set_notify_cmdline(job, "/bin/true", argv),
+                   BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  drop_cmdline = 0;
+  job = find(mgr, &id);
+  char *program = (char *)1;
+  char **args = NULL;
+  assert_int_equal(bsim_job_get_notify_cmdline(job, &program, &args),
+                   BSIM_S_OK);
+  assert_null(program);
+  assert_null(args);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 /* A TRANSIENT_ERROR job keeps its retry deadline across a restart: the
  * time it had left, not a fresh MinimumRetryDelay. */
 static void test_store_retry_deadline_kept(void **state) {
@@ -410,7 +470,7 @@ static void test_store_newer_schema_refused(void **state) {
   (void)state;
   fresh("store_newer");
   assert_int_equal(try_open(), BSIM_S_OK);
-  assert_int_equal(user_version(), 4);
+  assert_int_equal(user_version(), 5);
   set_user_version(99);
   assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
   assert_non_null(strstr(bsim_manager_store_error(), db));
@@ -473,7 +533,7 @@ static void test_store_older_schema_migrated(void **state) {
   assert_int_equal(bsim_job_set_description(job, "now v3"), BSIM_S_OK);
   bsim_job_unref(job);
   fx_free(mgr);
-  assert_int_equal(user_version(), 4);
+  assert_int_equal(user_version(), 5);
   mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
   job = find(mgr, &id);
   assert_int_equal(bsim_job_get_description(job, &text), BSIM_S_OK);
@@ -514,6 +574,8 @@ int main(void) {
       cmocka_unit_test(test_store_owed_notification_again),
       cmocka_unit_test(test_store_retry_deadline_kept),
       cmocka_unit_test(test_store_notify_failures_kept),
+      cmocka_unit_test(test_store_notify_cmdline_kept),
+      cmocka_unit_test(test_store_notify_cmdline_dropped),
       cmocka_unit_test(test_store_trace_continues),
       cmocka_unit_test(test_store_inactivity_from_recorded_activity),
       cmocka_unit_test(test_store_corrupt_refused_untouched),
