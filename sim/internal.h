@@ -121,6 +121,23 @@ void bsim__job_unref(bsim_job *job);
 struct bsim__job_notify;
 struct bsim__job_notify **bsim__job_notify_slot(bsim_job *job);
 
+/* ---- a job's HTTP options, for transports (sim/engine/http_opts.c) -----
+ * Read under the lock the transport already holds (the public getters take
+ * it). Strings are borrowed until the lock is released. Indexes: target
+ * BSIM_AUTH_TARGET_* (1, 2), scheme BSIM_AUTH_SCHEME_* (1..5); user NULL
+ * means no credentials for the pair (reference §1.5, §1.13, §12). */
+struct bsim__job_http_view {
+  enum bsim_proxy_usage proxy_usage;
+  const char *proxy_list;
+  const char *bypass_list;
+  const char *user[3][6];
+  const char *password[3][6];
+  const char *custom_headers; /* NULL: none */
+  uint32_t security_flags;
+  uint64_t max_bytes_per_s; /* 0: no cap */
+};
+void bsim__job_http(const bsim_job *job, struct bsim__job_http_view *out);
+
 /* ---- the durable store (sim/engine/persist.c, sim/store/) ---------------
  * The engine's call-outs: the one state setter and the job mutators say
  * "this job changed"; the change is committed before the engine lock goes

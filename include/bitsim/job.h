@@ -249,6 +249,72 @@ bsim_job_set_reply_file_name(bsim_job *job, const char *name);
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_reply_file_name(bsim_job *job,
                                                                 char **out);
 
+/* ---- HTTP options (reference §1.5, §1.13, §2.7, §2.8, §12) ------------- */
+
+/** BG_AUTH_TARGET and BG_AUTH_SCHEME (reference §2.8). */
+enum bsim_auth_target {
+  BSIM_AUTH_TARGET_SERVER = 1,
+  BSIM_AUTH_TARGET_PROXY = 2
+};
+enum bsim_auth_scheme {
+  BSIM_AUTH_SCHEME_BASIC = 1,
+  BSIM_AUTH_SCHEME_DIGEST = 2,
+  BSIM_AUTH_SCHEME_NTLM = 3,
+  BSIM_AUTH_SCHEME_NEGOTIATE = 4,
+  BSIM_AUTH_SCHEME_PASSPORT = 5
+};
+/** SetSecurityFlags bits (reference §2.7). */
+#define BSIM_SSL_ENABLE_CRL_CHECK 0x1u
+#define BSIM_SSL_IGNORE_CERT_CN_INVALID 0x2u
+#define BSIM_SSL_IGNORE_CERT_DATE_INVALID 0x4u
+#define BSIM_SSL_IGNORE_UNKNOWN_CA 0x8u
+#define BSIM_SSL_IGNORE_CERT_WRONG_USAGE 0x10u
+#define BSIM_HTTP_REDIRECT_POLICY_ALLOW_SILENT 0x0u
+#define BSIM_HTTP_REDIRECT_POLICY_ALLOW_REPORT 0x100u
+#define BSIM_HTTP_REDIRECT_POLICY_DISALLOW 0x200u
+#define BSIM_HTTP_REDIRECT_POLICY_MASK 0x700u
+#define BSIM_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP 0x800u
+
+/** SetCredentials: one slot per (target, scheme); a second call replaces
+ * it. user/password NULL are allowed for NTLM and Negotiate (the logged-on
+ * user) and Passport. Returns S_OK, E_INVALIDARG (NULL job; NULL user or
+ * password with BASIC or DIGEST), BG_E_INVALID_AUTH_TARGET,
+ * BG_E_INVALID_AUTH_SCHEME, BG_E_USERNAME_TOO_LARGE (> 300 characters),
+ * BG_E_PASSWORD_TOO_LARGE (> 65,536), BG_E_INVALID_STATE (final). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_credentials(
+    bsim_job *job, enum bsim_auth_target target, enum bsim_auth_scheme scheme,
+    const char *user, const char *password);
+/** RemoveCredentials: S_OK also when the slot was empty; the target and
+ * scheme checks and final states as above. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_remove_credentials(
+    bsim_job *job, enum bsim_auth_target target, enum bsim_auth_scheme scheme);
+/** SetCustomHeaders: CRLF-terminated lines sent with every request; at
+ * most 16,384 characters with the NUL (BG_E_STRING_TOO_LONG); NULL or ""
+ * removes them. Returns S_OK, E_INVALIDARG, BG_E_STRING_TOO_LONG,
+ * BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_custom_headers(bsim_job *job, const char *headers);
+/** GetCustomHeaders: S_OK and a copy (free with bsim_free), or S_FALSE
+ * and *out NULL when there are none (reference §1.13). */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_custom_headers(bsim_job *job,
+                                                               char **out);
+/** SetSecurityFlags: the BSIM_SSL_* and redirect policy bits above; other
+ * bits, or a policy value other than ALLOW_SILENT, ALLOW_REPORT and
+ * DISALLOW inside the mask, are E_NOTIMPL; ALLOW_HTTPS_TO_HTTP with
+ * DISALLOW is E_INVALIDARG (§2.7: it combines with SILENT and REPORT;
+ * the code is unconfirmed). Final states: BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_set_security_flags(bsim_job *job,
+                                                               uint32_t flags);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_get_security_flags(bsim_job *job,
+                                                               uint32_t *out);
+/** bitsim extension: a per-job bandwidth cap in bytes per second (0: no
+ * cap), applied by the curl transport (approximate, docs/transport.md).
+ * Final states: BG_E_INVALID_STATE. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_set_max_bandwidth(bsim_job *job, uint64_t bytes_per_s);
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_job_get_max_bandwidth(bsim_job *job, uint64_t *bytes_per_s_out);
+
 /** TakeOwnership by user: administrators only (E_ACCESSDENIED otherwise);
  * strips the notify command line (reference §12). */
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_take_ownership(bsim_job *job,

@@ -124,6 +124,7 @@ struct bsim_job {
   struct bsim__xfer *xfer; /* the transfer in flight, or NULL */
   struct bsim__job_notify *notify;
   struct bsim__job_reply *reply; /* upload-reply only (reply.c); lazy */
+  struct bsim__job_http *http;   /* credentials, headers... (http_opts.c) */
   uint64_t create_seq;
   bsim_guid id;
   char id_text[BSIM_GUID_STRING_LEN];
@@ -320,6 +321,11 @@ void bsim__reply_free(bsim_job *job);
 bsim_hr bsim__reply_complete(bsim_job *job);
 /** Cancel: delete the reply's temporary file. Returns 0 or -1. */
 int bsim__reply_delete_temp(bsim_job *job);
+
+/* ---- http_opts.c (reference §1.5, §1.13, §12) ------------------------- */
+void bsim__http_free(bsim_job *job);
+/** TakeOwnership: credentials and custom headers are dropped (§12). */
+void bsim__http_owner_changed(bsim_job *job);
 
 /* ---- validation.c (reference §7, §11) ---------------------------------- */
 /** Bytes of file f moved from before to after (absolute offsets) over the

@@ -520,6 +520,7 @@ void bsim__job_destroy(bsim_job *job) {
   bsim__free(job->proxy_list);
   bsim__free(job->bypass_list);
   bsim__reply_free(job);
+  bsim__http_free(job);
   bsim__free(job);
 }
 
@@ -899,7 +900,10 @@ bsim_hr bsim_job_take_ownership(bsim_job *job, const char *user) {
     /* Reference §1.4, §12: administrators only. */
     if (u == NULL || !u->is_admin) hr = BSIM_E_ACCESSDENIED;
   }
-  if (BSIM_SUCCEEDED(hr) && u != job->owner) owner_changed(job, u);
+  if (BSIM_SUCCEEDED(hr) && u != job->owner) {
+    owner_changed(job, u);
+    bsim__http_owner_changed(job); /* reference §12 */
+  }
   if (BSIM_SUCCEEDED(hr)) property_changed(job);
   return bsim__job_unlock(mgr, "take_ownership", job, hr);
 }

@@ -530,13 +530,35 @@ static bsim_hr cx_new(struct bsim__curl *ct, struct bsim__xfer *xfer,
 
 /* The job's options, read through the callback while the engine lock is
  * held, and copied: the strings are borrowed for the call only. */
+/* The job's own options (bsim__job_http: proxy, credentials, headers,
+ * security flags, bandwidth cap), then the embedder's callback, which may
+ * replace them (tests). Strings are borrowed while the lock is held. */
+static void job_options(struct bsim__curl *ct, bsim_job *job,
+                        struct bsim__curl_job_options *opts) {
+  bsim__curl_job_options_init(opts);
+  struct bsim__job_http_view v;
+  bsim__job_http(job, &v);
+  opts->proxy_usage = v.proxy_usage;
+  opts->proxy_list = v.proxy_list;
+  opts->bypass_list = v.bypass_list;
+  for (unsigned s = 1; s < BSIM__AUTH_SCHEME_COUNT; s++) {
+    opts->server[s].user = v.user[BSIM__AUTH_TARGET_SERVER][s];
+    opts->server[s].password = v.password[BSIM__AUTH_TARGET_SERVER][s];
+    opts->proxy[s].user = v.user[BSIM__AUTH_TARGET_PROXY][s];
+    opts->proxy[s].password = v.password[BSIM__AUTH_TARGET_PROXY][s];
+  }
+  opts->custom_headers = v.custom_headers;
+  opts->security_flags = v.security_flags;
+  opts->max_bytes_per_s = v.max_bytes_per_s;
+  if (ct->job_options_cb != NULL) {
+    ct->job_options_cb(job, opts, ct->job_options_user);
+  }
+}
+
 static bsim_hr cx_read_options(struct bsim__curl_cx *cx) {
-  struct bsim__curl *ct = cx->ct;
   struct bsim__curl_job_options opts;
   bsim__curl_job_options_init(&opts);
-  if (ct->job_options_cb != NULL && cx->xfer != NULL) {
-    ct->job_options_cb(cx->xfer->job, &opts, ct->job_options_user);
-  }
+  if (cx->xfer != NULL) job_options(cx->ct, cx->xfer->job, &opts);
   return bsim__curl_options_copy(&cx->opts, &opts);
 }
 
@@ -599,10 +621,7 @@ void bsim__xfer_curl_forget(struct bsim__transport *transport, bsim_job *job,
   snprintf(key, sizeof key, "%s#%" PRIu32, bsim__job_id_text(job), file_index);
   if (bsim__job_type(job) != BSIM_JOB_TYPE_DOWNLOAD && remote_url != NULL) {
     struct bsim__curl_job_options opts;
-    bsim__curl_job_options_init(&opts);
-    if (ct->job_options_cb != NULL) {
-      ct->job_options_cb(job, &opts, ct->job_options_user);
-    }
+    job_options(ct, job, &opts);
     bsim__curl_upload_cancel(ct, key, remote_url, &opts);
   }
   bsim__curl_slot_drop(ct, key);

@@ -322,11 +322,11 @@ static void test_nginx_basic_auth(void **state) {
 
   job = ngx_job(ngx_url("http", port, "/private/p.bin"),
                 world_path(dst, sizeof dst, w.out, "p2.bin"));
-  struct bsim__curl_job_options o;
-  bsim__curl_job_options_init(&o);
-  o.server[BSIM__AUTH_SCHEME_BASIC].user = "bits";
-  o.server[BSIM__AUTH_SCHEME_BASIC].password = "s3cret";
-  world_set_options(&w, job, &o);
+  /* From the job (Job2 SetCredentials, reference §1.5). */
+  assert_int_equal(bsim_job_set_credentials(job, BSIM_AUTH_TARGET_SERVER,
+                                            BSIM_AUTH_SCHEME_BASIC, "bits",
+                                            "s3cret"),
+                   BSIM_S_OK);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   finish(job, src, dst);
   assert_true(wait_logged("GET /private/p.bin 200", "\"bits\""));
@@ -341,10 +341,9 @@ static void test_nginx_custom_headers(void **state) {
   world_make_file(world_path(src, sizeof src, ngx_root, "h.bin"), 100, 33);
   bsim_job *job = ngx_job(ngx_url("http", port, "/h.bin"),
                           world_path(dst, sizeof dst, w.out, "h.bin"));
-  struct bsim__curl_job_options o;
-  bsim__curl_job_options_init(&o);
-  o.custom_headers = "X-Bsim-Test: hello-nginx\r\nX-Other: 1\r\n";
-  world_set_options(&w, job, &o);
+  assert_int_equal(bsim_job_set_custom_headers(
+                       job, "X-Bsim-Test: hello-nginx\r\nX-Other: 1\r\n"),
+                   BSIM_S_OK);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   finish(job, src, dst);
   assert_true(wait_logged("GET /h.bin 200", "\"hello-nginx\""));
@@ -365,10 +364,9 @@ static void test_nginx_redirect_policy(void **state) {
 
   job = ngx_job(ngx_url("http", port, "/old.bin"),
                 world_path(dst, sizeof dst, w.out, "moved2.bin"));
-  struct bsim__curl_job_options o;
-  bsim__curl_job_options_init(&o);
-  o.security_flags = BSIM__REDIRECT_POLICY_DISALLOW;
-  world_set_options(&w, job, &o);
+  assert_int_equal(
+      bsim_job_set_security_flags(job, BSIM_HTTP_REDIRECT_POLICY_DISALLOW),
+      BSIM_S_OK);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   world_run_to(&w, job, BSIM_JOB_STATE_ERROR);
   struct bsim_job_error e = world_error(job);
