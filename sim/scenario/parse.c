@@ -244,6 +244,12 @@ static int check_expect(struct lexer *lx, const struct scn_stmt *stmt) {
                         "usage: expect file LOCAL same-as "
                         "URL | exists | missing");
   }
+  if (strcmp(what, "reply") == 0) {
+    return n == 4 && strcmp(bsim__scn_pos(stmt, 2), "same-as") == 0
+               ? 0
+               : fail_at(lx, stmt->column,
+                         "usage: expect JOB reply same-as LOCAL");
+  }
   for (size_t i = 0; i < sizeof job_forms / sizeof job_forms[0]; i++) {
     const struct expect_form *f = &job_forms[i];
     if (strcmp(what, f->what) != 0) continue;
@@ -265,7 +271,7 @@ static int check_expect(struct lexer *lx, const struct scn_stmt *stmt) {
   }
   return fail_at(lx, stmt->column,
                  "expected state, error, error-count, "
-                 "progress, callback, cmdline or validation after the "
+                 "progress, callback, cmdline, validation or reply after the "
                  "job, found '%s'",
                  what);
 }

@@ -181,6 +181,20 @@ static void expect_file(struct runner *r) {
   }
 }
 
+/* expect JOB reply same-as TARGET: the reply file of an upload-reply job,
+ * at the name GetReplyFileName gives (there after Complete, reference §9). */
+static void expect_reply(struct runner *r, struct scn_job *j) {
+  char *name = NULL;
+  bsim_hr hr = bsim_job_get_reply_file_name(j->job, &name);
+  if (BSIM_FAILED(hr) || name == NULL) {
+    bsim__scn_expect_failed(r, "job %s has no reply file (%s)", j->name,
+                            bsim_hr_name(hr));
+  } else {
+    expect_same_as_any(r, name, bsim__scn_pos(r->stmt, 3));
+  }
+  bsim_free(name);
+}
+
 static void expect_time(struct runner *r) {
   uint64_t want = 0;
   bsim__scn_duration_ms(bsim__scn_pos(r->stmt, 1), &want);
@@ -216,6 +230,8 @@ int bsim__scn_run_expect(struct runner *r) {
     expect_error_count(r, j);
   } else if (strcmp(what, "progress") == 0) {
     expect_progress(r, j);
+  } else if (strcmp(what, "reply") == 0) {
+    expect_reply(r, j);
   } else {
     return bsim__scn_expect_notify(r, j);
   }

@@ -197,6 +197,7 @@ static const struct scn_command commands[] = {
     {"expect",
      "expect JOB state STATE | JOB error CODE | JOB error-count N | JOB "
      "progress | JOB callback METHOD | JOB cmdline | JOB validation INDEX | "
+     "JOB reply same-as LOCAL | "
      "file LOCAL same-as URL "
      "| file LOCAL exists|missing | time DURATION",
      2,
