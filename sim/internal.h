@@ -58,6 +58,10 @@ int64_t bsim__wall_unix_ms(bsim_manager *mgr);
  * dispatcher: "I have work"). Safe without the lock, from any thread. */
 void bsim__wake(bsim_manager *mgr);
 
+/** errno of a local I/O call -> the HRESULT Windows reports (E_ACCESSDENIED,
+ * E_WIN32_PATH_NOT_FOUND, E_WIN32_DISK_FULL, ...) (sim/util/hr.c). */
+bsim_hr bsim__hr_from_errno(int err);
+
 /* ---- randomness (sim/util/prng.c) ---------------------------------------
  * xoshiro256** seeded through SplitMix64 (style B.11). Never rand(). */
 struct bsim__prng {

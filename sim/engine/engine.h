@@ -352,7 +352,6 @@ bsim_hr bsim__fs_unlink(bsim_manager *mgr, const char *path);
 /** Local-name checks for AddFile (reference §1.4, §10): parent directory
  * exists (E_INVALIDARG) and is writable (E_ACCESSDENIED). */
 bsim_hr bsim__fs_check_parent(bsim_manager *mgr, const char *path);
-bsim_hr bsim__fs_hr_from_errno(int err);
 
 /* ---- util --------------------------------------------------------------- */
 /** bsim__tr_begin, with the "tracing is off" test inlined: the lifecycle

@@ -19,36 +19,11 @@ int bsim__fs_virtual(bsim_manager *mgr) {
   return mgr->opts.fs_mode == BSIM_FS_VIRTUAL;
 }
 
-bsim_hr bsim__fs_hr_from_errno(int err) {
-  switch (err) {
-  case ENOENT:
-  case ENOTDIR:
-    return BSIM_E_WIN32_PATH_NOT_FOUND;
-  case EACCES:
-  case EPERM:
-  case EROFS:
-  case EISDIR:
-  case ENOTEMPTY:
-  case EEXIST:
-    return BSIM_E_ACCESSDENIED;
-  case ENOSPC:
-  case EDQUOT:
-    return BSIM_E_WIN32_DISK_FULL;
-  case EBUSY:
-  case ETXTBSY:
-    return BSIM_E_WIN32_SHARING_VIOLATION;
-  case ENOMEM:
-    return BSIM_E_OUTOFMEMORY;
-  default:
-    return BSIM_E_FAIL;
-  }
-}
-
 bsim_hr bsim__fs_write_at(bsim_manager *mgr, const char *path, uint64_t offset,
                           const void *data, size_t len) {
   if (bsim__fs_virtual(mgr)) return BSIM_S_OK;
   int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return bsim__fs_hr_from_errno(errno);
+  if (fd < 0) return bsim__hr_from_errno(errno);
   const char *p = data;
   while (len > 0) {
     ssize_t n = pwrite(fd, p, len, (off_t)offset);
@@ -56,40 +31,40 @@ bsim_hr bsim__fs_write_at(bsim_manager *mgr, const char *path, uint64_t offset,
       if (errno == EINTR) continue;
       int err = errno;
       close(fd);
-      return bsim__fs_hr_from_errno(err);
+      return bsim__hr_from_errno(err);
     }
     p += n;
     len -= (size_t)n;
     offset += (uint64_t)n;
   }
-  if (close(fd) != 0) return bsim__fs_hr_from_errno(errno);
+  if (close(fd) != 0) return bsim__hr_from_errno(errno);
   return BSIM_S_OK;
 }
 
 bsim_hr bsim__fs_truncate(bsim_manager *mgr, const char *path, uint64_t len) {
   if (bsim__fs_virtual(mgr)) return BSIM_S_OK;
-  if (truncate(path, (off_t)len) != 0) return bsim__fs_hr_from_errno(errno);
+  if (truncate(path, (off_t)len) != 0) return bsim__hr_from_errno(errno);
   return BSIM_S_OK;
 }
 
 bsim_hr bsim__fs_create(bsim_manager *mgr, const char *path) {
   if (bsim__fs_virtual(mgr)) return BSIM_S_OK;
   int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return bsim__fs_hr_from_errno(errno);
+  if (fd < 0) return bsim__hr_from_errno(errno);
   close(fd);
   return BSIM_S_OK;
 }
 
 bsim_hr bsim__fs_rename(bsim_manager *mgr, const char *from, const char *to) {
   if (bsim__fs_virtual(mgr)) return BSIM_S_OK;
-  if (rename(from, to) != 0) return bsim__fs_hr_from_errno(errno);
+  if (rename(from, to) != 0) return bsim__hr_from_errno(errno);
   return BSIM_S_OK;
 }
 
 bsim_hr bsim__fs_unlink(bsim_manager *mgr, const char *path) {
   if (bsim__fs_virtual(mgr)) return BSIM_S_OK;
   if (unlink(path) != 0 && errno != ENOENT) {
-    return bsim__fs_hr_from_errno(errno);
+    return bsim__hr_from_errno(errno);
   }
   return BSIM_S_OK;
 }

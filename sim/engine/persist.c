@@ -112,7 +112,7 @@ static bsim_hr sync_temps(const bsim_job *job) {
     int rc = fdatasync(fd);
     int err = errno;
     close(fd);
-    if (rc != 0) return bsim__fs_hr_from_errno(err);
+    if (rc != 0) return bsim__hr_from_errno(err);
   }
   return BSIM_S_OK;
 }

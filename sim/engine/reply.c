@@ -154,12 +154,11 @@ bsim_hr bsim_job_get_reply_progress(bsim_job *job,
 static bsim_hr read_reply(const char *path, void **data_out,
                           uint64_t *length_out) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return errno == ENOENT ? BSIM_S_OK : bsim__fs_hr_from_errno(errno);
+  if (fd < 0) return errno == ENOENT ? BSIM_S_OK : bsim__hr_from_errno(errno);
   struct stat st;
   bsim_hr hr = BSIM_S_OK;
   if (fstat(fd, &st) != 0) {
-    hr = bsim__fs_hr_from_errno(errno);
+    hr = bsim__hr_from_errno(errno);
   } else if ((uint64_t)st.st_size > BSIM__REPLY_DATA_MAX) {
     *length_out = (uint64_t)st.st_size;
     hr = BSIM_E_TOO_LARGE;

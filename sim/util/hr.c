@@ -1,11 +1,13 @@
 /* HRESULT names and messages, generated from the one table in
  * include/bitsim/hr.h (reference §3). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "bitsim/hr.h"
+#include "internal.h"
 
 struct hr_entry {
   bsim_hr code;
@@ -114,4 +116,31 @@ int bsim_hr_parse(const char *text, bsim_hr *out) {
     }
   }
   return -1;
+}
+
+/* One mapping of local I/O errors to the HRESULTs Windows reports for
+ * them (the store, local files and the trace file all use it). */
+bsim_hr bsim__hr_from_errno(int err) {
+  switch (err) {
+  case ENOENT:
+  case ENOTDIR:
+    return BSIM_E_WIN32_PATH_NOT_FOUND;
+  case EACCES:
+  case EPERM:
+  case EROFS:
+  case EISDIR:
+  case ENOTEMPTY:
+  case EEXIST:
+    return BSIM_E_ACCESSDENIED;
+  case ENOSPC:
+  case EDQUOT:
+    return BSIM_E_WIN32_DISK_FULL;
+  case EBUSY:
+  case ETXTBSY:
+    return BSIM_E_WIN32_SHARING_VIOLATION;
+  case ENOMEM:
+    return BSIM_E_OUTOFMEMORY;
+  default:
+    return BSIM_E_FAIL;
+  }
 }

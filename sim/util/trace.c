@@ -328,25 +328,6 @@ bsim_hr bsim_trace_set_sink(bsim_manager *mgr, bsim_trace_cb cb, void *user) {
   return BSIM_S_OK;
 }
 
-static bsim_hr hr_from_errno(int err) {
-  switch (err) {
-  case ENOENT:
-  case ENOTDIR:
-    return BSIM_E_WIN32_PATH_NOT_FOUND;
-  case EACCES:
-  case EPERM:
-  case EROFS:
-  case EISDIR:
-    return BSIM_E_ACCESSDENIED;
-  case ENOSPC:
-    return BSIM_E_WIN32_DISK_FULL;
-  case ENOMEM:
-    return BSIM_E_OUTOFMEMORY;
-  default:
-    return BSIM_E_FAIL;
-  }
-}
-
 bsim_hr bsim_trace_to_file(bsim_manager *mgr, const char *path) {
   if (mgr == NULL) return BSIM_E_INVALIDARG;
   FILE *file = NULL;
@@ -357,7 +338,7 @@ bsim_hr bsim_trace_to_file(bsim_manager *mgr, const char *path) {
   } else if (path != NULL) {
     if (path[0] == '\0') return BSIM_E_INVALIDARG;
     file = fopen(path, "ab");
-    if (file == NULL) return hr_from_errno(errno);
+    if (file == NULL) return bsim__hr_from_errno(errno);
   }
   bsim__lock(mgr);
   struct bsim__trace *trace = bsim__mgr_trace(mgr);
