@@ -250,6 +250,9 @@ void bsim__job_retire(bsim_job *job);
 /** Delete every temporary file of the job. Returns 0, or -1 if one could
  * not be deleted. */
 int bsim__job_delete_temps(bsim_job *job);
+/** Cancel and scavenging: each file's transport forgets what it kept
+ * (its optional forget op: Cancel-Session for an open upload, §8, §9.1). */
+void bsim__job_forget_files(bsim_job *job);
 /** Write the job's temporary name of file index into buf. */
 void bsim__job_temp_path(const bsim_job *job, uint32_t index, char *buf,
                          size_t cap);

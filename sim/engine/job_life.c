@@ -328,7 +328,7 @@ int bsim__job_delete_temps(bsim_job *job) {
 /* The transports forget what they kept for the job's files (download
  * validators, upload sessions); an unfinished upload sends Cancel-Session
  * (reference §8, §9.1). After the exit hooks stopped the transfer. */
-static void forget_files(bsim_job *job) {
+void bsim__job_forget_files(bsim_job *job) {
   for (uint32_t i = 0; i < job->file_count; i++) {
     const char *url = job->files[i].remote;
     const struct bsim__transport *t = bsim__transport_for(job->mgr, url);
@@ -344,7 +344,7 @@ static bsim_hr cancel_locked(bsim_job *job) {
   /* The caller's reference keeps the job alive past the final state. The
    * exit hooks stop any transfer in flight before files go. */
   bsim__fsm_fire(job, BSIM__EV_CANCEL);
-  forget_files(job);
+  bsim__job_forget_files(job);
   return bsim__job_delete_temps(job) != 0 ? BSIM_S_UNABLE_TO_DELETE_FILES
                                           : BSIM_S_OK;
 }

@@ -435,6 +435,7 @@ void bsim__manager_arm_inactivity(bsim_manager *mgr) {
 static void scavenge(bsim_manager *mgr, bsim_job *job) {
   bsim__job_ref(job);
   bsim__fsm_fire(job, BSIM__EV_INACTIVITY_EXPIRED);
+  bsim__job_forget_files(job);
   int failed = bsim__job_delete_temps(job);
   struct bsim__tr tr;
   if (BSIM__TR_BEGIN(&tr, mgr, "scavenged", job)) {
