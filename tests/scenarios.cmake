@@ -27,3 +27,13 @@ if(TARGET bitsim_cli)
   set_tests_properties(scenario/same-seed-same-output PROPERTIES
     LABELS sim TIMEOUT 120)
 endif()
+
+# `bitsim bench` without benchmarks built beside it: exit 2 and say how to
+# build them (the benchmarks themselves run only with BSIM_BUILD_BENCH).
+if(TARGET bitsim_cli AND NOT BSIM_BUILD_BENCH)
+  add_test(NAME cli/bench_without_benchmarks
+    COMMAND sh -c "out=$(\"$1\" bench 2>&1); rc=$?; echo \"$out\"; [ $rc -eq 2 ] && echo \"$out\" | grep -q BSIM_BUILD_BENCH=ON"
+            bench $<TARGET_FILE:bitsim_cli>)
+  set_tests_properties(cli/bench_without_benchmarks PROPERTIES
+    LABELS unit TIMEOUT 30)
+endif()
