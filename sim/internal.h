@@ -63,7 +63,8 @@ void bsim__wake(bsim_manager *mgr);
 bsim_hr bsim__hr_from_errno(int err);
 
 /* ---- randomness (sim/util/prng.c) ---------------------------------------
- * xoshiro256** seeded through SplitMix64 (style B.11). Never rand(). */
+ * xoshiro256** seeded through SplitMix64 (style B.11). The C library's
+ * generator is never used. */
 struct bsim__prng {
   uint64_t s[4];
 };

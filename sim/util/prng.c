@@ -8,7 +8,7 @@
  * on its own, a stateless mix used to make content from (seed, url, offset);
  * bsim__hash_str folds a string into it with FNV-1a 64. Everything here is
  * pure integer arithmetic, so one seed gives one sequence on every platform.
- * Never rand().
+ * The C library's generator is never used.
  */
 #include <stdint.h>
 
