@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <cmocka.h>
@@ -773,6 +774,37 @@ static void test_states_transient_error(void **state) {
 }
 
 /* BITSIM_CLOCK=manual: time moves only through win32ext. */
+/* BITSIM_CLOCK=real: a timed wait is a real wait (it returns WAIT_TIMEOUT
+ * only once its time has passed on the monotonic clock) and GetTickCount
+ * moves with it; a signalled event returns at once. The wait is the test's
+ * deadline, not a sleep. */
+static uint64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void test_time_real(void **state) {
+  (void)state;
+  env_reset();
+  setenv("BITSIM_CLOCK", "real", 1);
+  IBackgroundCopyManager *m = start();
+  HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+  assert_non_null(ev);
+  DWORD tick0 = GetTickCount();
+  uint64_t real0 = mono_ms();
+  assert_int_equal(WaitForSingleObject(ev, 30), WAIT_TIMEOUT);
+  assert_true(mono_ms() - real0 >= 30);
+  assert_true(GetTickCount() - tick0 >= 29);
+  assert_true(SetEvent(ev));
+  real0 = mono_ms();
+  assert_int_equal(WaitForSingleObject(ev, 5000), WAIT_OBJECT_0);
+  assert_true(mono_ms() - real0 < 4000);
+  assert_true(CloseHandle(ev));
+  finish(m);
+  unsetenv("BITSIM_CLOCK");
+}
+
 static void test_time_manual(void **state) {
   (void)state;
   env_reset();
@@ -988,6 +1020,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_time_polling_and_ninety_days, teardown),
       cmocka_unit_test_teardown(test_states_transient_error, teardown),
       cmocka_unit_test_teardown(test_time_manual, teardown),
+      cmocka_unit_test_teardown(test_time_real, teardown),
       cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
       cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
