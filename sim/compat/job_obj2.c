@@ -2,10 +2,9 @@
  * (reference §1.5-§1.8) and IBackgroundCopyJobHttpOptions (§1.10).
  *
  * What the engine does not model yet returns E_NOTIMPL and is listed in
- * docs/compat.md: reply data and credentials (no upload or auth in the
- * engine API), remote prefixes, ranged files, ACL flags, integrity levels
- * and the Job5 properties. HTTP options are kept by the object and read
- * back, but no transport sends them yet (partial).
+ * docs/compat.md: remote prefixes, ranged files, ACL flags, integrity
+ * levels and the Job5 properties. HTTP options are kept by the object and
+ * read back.
  */
 #include "compat/compat.h"
 
@@ -67,17 +66,88 @@ HRESULT STDMETHODCALLTYPE bsim__cw_job_GetNotifyCmdLine(
     return E_NOTIMPL;                                                          \
   }
 
-NOTIMPL(GetReplyProgress,
-        (IBackgroundCopyJob5 * This, BG_JOB_REPLY_PROGRESS *p), (void)p)
-NOTIMPL(GetReplyData, (IBackgroundCopyJob5 * This, byte **b, UINT64 *n),
-        (void)b, (void)n)
-NOTIMPL(SetReplyFileName, (IBackgroundCopyJob5 * This, LPCWSTR n), (void)n)
-NOTIMPL(GetReplyFileName, (IBackgroundCopyJob5 * This, LPWSTR *n), (void)n)
-NOTIMPL(SetCredentials, (IBackgroundCopyJob5 * This, BG_AUTH_CREDENTIALS *c),
-        (void)c)
-NOTIMPL(RemoveCredentials,
-        (IBackgroundCopyJob5 * This, BG_AUTH_TARGET t, BG_AUTH_SCHEME s),
-        (void)t, (void)s)
+/* Upload-reply replies (reference §1.5, §9): the engine's reply calls. */
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetReplyProgress(
+    IBackgroundCopyJob5 *This, BG_JOB_REPLY_PROGRESS *pProgress) {
+  if (pProgress == NULL) return E_INVALIDARG;
+  struct bsim_reply_progress p;
+  HRESULT hr = bsim_job_get_reply_progress(JOB(This), &p);
+  if (SUCCEEDED(hr)) {
+    pProgress->BytesTotal = p.bytes_total;
+    pProgress->BytesTransferred = p.bytes_transferred;
+  }
+  return hr;
+}
+
+/* The reply is copied into CoTaskMemAlloc'd memory: the caller frees it
+ * with CoTaskMemFree, as on Windows. */
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetReplyData(IBackgroundCopyJob5 *This,
+                                                    byte **ppBuffer,
+                                                    UINT64 *pLength) {
+  if (ppBuffer == NULL || pLength == NULL) return E_INVALIDARG;
+  *ppBuffer = NULL;
+  void *data = NULL;
+  uint64_t length = 0;
+  HRESULT hr = bsim_job_get_reply_data(JOB(This), &data, &length);
+  *pLength = length;
+  if (SUCCEEDED(hr) && data != NULL) {
+    *ppBuffer = CoTaskMemAlloc((size_t)length);
+    if (*ppBuffer == NULL) {
+      hr = E_OUTOFMEMORY;
+    } else {
+      memcpy(*ppBuffer, data, (size_t)length);
+    }
+  }
+  bsim_free(data);
+  return hr;
+}
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_SetReplyFileName(
+    IBackgroundCopyJob5 *This, LPCWSTR ReplyFileName) {
+  char *name = NULL;
+  HRESULT hr = bsim__cw_to_utf8(ReplyFileName, &name);
+  if (SUCCEEDED(hr)) hr = bsim_job_set_reply_file_name(JOB(This), name);
+  bsim__free(name);
+  return hr;
+}
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_GetReplyFileName(
+    IBackgroundCopyJob5 *This, LPWSTR *pReplyFileName) {
+  if (pReplyFileName == NULL) return E_INVALIDARG;
+  *pReplyFileName = NULL;
+  char *name = NULL;
+  HRESULT hr = bsim_job_get_reply_file_name(JOB(This), &name);
+  if (FAILED(hr) || name == NULL) return hr;
+  return bsim__cw_take(hr, name, pReplyFileName);
+}
+
+/* Credentials (reference §1.5, §12): BG_AUTH_* numbers are the engine's. */
+HRESULT STDMETHODCALLTYPE bsim__cw_job_SetCredentials(
+    IBackgroundCopyJob5 *This, BG_AUTH_CREDENTIALS *credentials) {
+  if (credentials == NULL) return E_INVALIDARG;
+  char *user = NULL;
+  char *password = NULL;
+  HRESULT hr = bsim__cw_to_utf8(credentials->Credentials.Basic.UserName, &user);
+  if (SUCCEEDED(hr)) {
+    hr = bsim__cw_to_utf8(credentials->Credentials.Basic.Password, &password);
+  }
+  if (SUCCEEDED(hr)) {
+    hr = bsim_job_set_credentials(
+        JOB(This), (enum bsim_auth_target)credentials->Target,
+        (enum bsim_auth_scheme)credentials->Scheme, user, password);
+  }
+  if (password != NULL) memset(password, 0, strlen(password));
+  bsim__free(user);
+  bsim__free(password);
+  return hr;
+}
+
+HRESULT STDMETHODCALLTYPE bsim__cw_job_RemoveCredentials(
+    IBackgroundCopyJob5 *This, BG_AUTH_TARGET Target, BG_AUTH_SCHEME Scheme) {
+  return bsim_job_remove_credentials(JOB(This), (enum bsim_auth_target)Target,
+                                     (enum bsim_auth_scheme)Scheme);
+}
+
 NOTIMPL(ReplaceRemotePrefix, (IBackgroundCopyJob5 * This, LPCWSTR o, LPCWSTR n),
         (void)o, (void)n)
 NOTIMPL(AddFileWithRanges,

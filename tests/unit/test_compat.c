@@ -626,6 +626,73 @@ static void test_legality_through_binding(void **state) {
   finish(m);
 }
 
+/* Job2's reply and credential methods over the engine (reference §1.5):
+ * E_NOTIMPL on a download job; on an upload-reply job the reply size is
+ * unknown until the reply starts, GetReplyData is refused before
+ * TRANSFERRED, the reply file name round-trips; credentials are checked
+ * by target and scheme. */
+static void test_reply_and_credentials_through_binding(void **state) {
+  (void)state;
+  env_reset();
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *down = new_job(m, NULL);
+  IBackgroundCopyJob2 *d2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       down, &IID_IBackgroundCopyJob2, (void **)&d2),
+                   S_OK);
+  BG_JOB_REPLY_PROGRESS rp;
+  assert_int_equal(IBackgroundCopyJob2_GetReplyProgress(d2, &rp), E_NOTIMPL);
+  IBackgroundCopyJob2_Release(d2);
+
+  IBackgroundCopyJob *up = NULL;
+  GUID id;
+  assert_int_equal(IBackgroundCopyManager_CreateJob(
+                       m, L"reply", BG_JOB_TYPE_UPLOAD_REPLY, &id, &up),
+                   S_OK);
+  IBackgroundCopyJob2 *u2 = NULL;
+  assert_int_equal(IBackgroundCopyJob_QueryInterface(
+                       up, &IID_IBackgroundCopyJob2, (void **)&u2),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob2_GetReplyProgress(u2, &rp), S_OK);
+  assert_true(rp.BytesTotal == BG_SIZE_UNKNOWN);
+  byte *data = (byte *)1;
+  UINT64 len = 7;
+  assert_int_equal(IBackgroundCopyJob2_GetReplyData(u2, &data, &len),
+                   BG_E_INVALID_STATE);
+  assert_null(data);
+  wchar_t reply[600];
+  swprintf(reply, 600, L"%s/reply.txt", bsim_test_tmpdir("compat-reply"));
+  assert_int_equal(IBackgroundCopyJob2_SetReplyFileName(u2, reply), S_OK);
+  LPWSTR back = NULL;
+  assert_int_equal(IBackgroundCopyJob2_GetReplyFileName(u2, &back), S_OK);
+  assert_non_null(back);
+  assert_int_equal(wcscmp(back, reply), 0);
+  CoTaskMemFree(back);
+
+  BG_AUTH_CREDENTIALS c;
+  memset(&c, 0, sizeof c);
+  c.Target = BG_AUTH_TARGET_SERVER;
+  c.Scheme = BG_AUTH_SCHEME_BASIC;
+  c.Credentials.Basic.UserName = L"alice";
+  c.Credentials.Basic.Password = L"secret";
+  assert_int_equal(IBackgroundCopyJob2_SetCredentials(u2, &c), S_OK);
+  c.Target = (BG_AUTH_TARGET)9;
+  assert_int_equal(IBackgroundCopyJob2_SetCredentials(u2, &c),
+                   BG_E_INVALID_AUTH_TARGET);
+  c.Target = BG_AUTH_TARGET_SERVER;
+  c.Credentials.Basic.UserName = NULL;
+  assert_int_equal(IBackgroundCopyJob2_SetCredentials(u2, &c), E_INVALIDARG);
+  assert_int_equal(IBackgroundCopyJob2_RemoveCredentials(
+                       u2, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC),
+                   S_OK);
+  IBackgroundCopyJob2_Release(u2);
+  assert_int_equal(IBackgroundCopyJob_Cancel(up), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(up), 0);
+  assert_int_equal(IBackgroundCopyJob_Cancel(down), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(down), 0);
+  finish(m);
+}
+
 /* An object without IBackgroundCopyCallback is refused, unchanged; a
  * registration cleared with NULL releases the object. */
 static void test_callback_needs_interface(void **state) {
@@ -1026,6 +1093,8 @@ int main(void) {
       cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
       cmocka_unit_test_teardown(test_validation_through_binding, teardown),
       cmocka_unit_test_teardown(test_legality_through_binding, teardown),
+      cmocka_unit_test_teardown(test_reply_and_credentials_through_binding,
+                                teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
