@@ -202,9 +202,6 @@ struct bsim__cw_job {
   IBackgroundCopyJobHttpOptions http;
   atomic_long refs;
   bsim_job *job;
-  pthread_mutex_t mu; /* guards the HTTP options below */
-  wchar_t *custom_headers;
-  ULONG security_flags;
 };
 
 /* ---- callbacks (callback.c, cmdline.c) ---------------------------------- */

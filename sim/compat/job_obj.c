@@ -44,8 +44,6 @@ ULONG STDMETHODCALLTYPE bsim__cw_job_Release(IBackgroundCopyJob5 *This) {
   long left = atomic_fetch_sub(&self->refs, 1) - 1;
   if (left == 0) {
     bsim_job_unref(self->job);
-    pthread_mutex_destroy(&self->mu);
-    CoTaskMemFree(self->custom_headers);
     bsim__free(self);
     atomic_fetch_sub(&bsim__cw_live, 1);
   }
@@ -382,7 +380,6 @@ IBackgroundCopyJob *bsim__cw_job_new(bsim_job *job) {
   self->http.lpVtbl = (IBackgroundCopyJobHttpOptionsVtbl *)bsim__cw_http_vtbl;
   atomic_init(&self->refs, 1);
   self->job = job;
-  pthread_mutex_init(&self->mu, NULL);
   atomic_fetch_add(&bsim__cw_live, 1);
   return (IBackgroundCopyJob *)(void *)&self->iface;
 }

@@ -237,60 +237,41 @@ static HRESULT STDMETHODCALLTYPE http_GetClientCertificate(
   return E_NOTIMPL;
 }
 
-/* Custom headers: at most 16 KB as in BITS; NULL removes them. */
+/* Custom headers and security flags live in the engine's job (reference
+ * §1.13), where the curl transport reads them: at most 16,384 characters
+ * with the NUL, NULL removes them, S_FALSE + NULL when there are none. */
 static HRESULT STDMETHODCALLTYPE
 http_SetCustomHeaders(IBackgroundCopyJobHttpOptions *This, LPCWSTR headers) {
-  struct bsim__cw_job *self = http_self(This);
-  LPWSTR copy = NULL;
-  if (headers != NULL) {
-    size_t n = wcslen(headers);
-    if (n > 16u * 1024u) return BSIM_E_STRING_TOO_LONG;
-    copy = CoTaskMemAlloc((n + 1) * sizeof *copy);
-    if (copy == NULL) return E_OUTOFMEMORY;
-    memcpy(copy, headers, (n + 1) * sizeof *copy);
-  }
-  pthread_mutex_lock(&self->mu);
-  LPWSTR old = self->custom_headers;
-  self->custom_headers = copy;
-  pthread_mutex_unlock(&self->mu);
-  CoTaskMemFree(old);
-  return S_OK;
+  char *text = NULL;
+  HRESULT hr = bsim__cw_to_utf8(headers, &text);
+  if (SUCCEEDED(hr))
+    hr = bsim_job_set_custom_headers(http_self(This)->job, text);
+  bsim__free(text);
+  return hr;
 }
 
 static HRESULT STDMETHODCALLTYPE
 http_GetCustomHeaders(IBackgroundCopyJobHttpOptions *This, LPWSTR *out) {
   if (out == NULL) return E_INVALIDARG;
   *out = NULL;
-  struct bsim__cw_job *self = http_self(This);
-  HRESULT hr = S_FALSE; /* none set */
-  pthread_mutex_lock(&self->mu);
-  if (self->custom_headers != NULL) {
-    size_t n = wcslen(self->custom_headers) + 1;
-    *out = CoTaskMemAlloc(n * sizeof **out);
-    hr = *out != NULL ? S_OK : E_OUTOFMEMORY;
-    if (*out != NULL) memcpy(*out, self->custom_headers, n * sizeof **out);
-  }
-  pthread_mutex_unlock(&self->mu);
-  return hr;
+  char *text = NULL;
+  HRESULT hr = bsim_job_get_custom_headers(http_self(This)->job, &text);
+  if (hr != S_OK || text == NULL) return hr; /* S_FALSE: none set */
+  return bsim__cw_take(hr, text, out);
 }
 
 static HRESULT STDMETHODCALLTYPE
 http_SetSecurityFlags(IBackgroundCopyJobHttpOptions *This, ULONG flags) {
-  struct bsim__cw_job *self = http_self(This);
-  pthread_mutex_lock(&self->mu);
-  self->security_flags = flags;
-  pthread_mutex_unlock(&self->mu);
-  return S_OK;
+  return bsim_job_set_security_flags(http_self(This)->job, flags);
 }
 
 static HRESULT STDMETHODCALLTYPE
 http_GetSecurityFlags(IBackgroundCopyJobHttpOptions *This, ULONG *flags) {
   if (flags == NULL) return E_INVALIDARG;
-  struct bsim__cw_job *self = http_self(This);
-  pthread_mutex_lock(&self->mu);
-  *flags = self->security_flags;
-  pthread_mutex_unlock(&self->mu);
-  return S_OK;
+  uint32_t value = 0;
+  HRESULT hr = bsim_job_get_security_flags(http_self(This)->job, &value);
+  *flags = value;
+  return hr;
 }
 
 static const CW_VTABLE(IBackgroundCopyJobHttpOptionsVtbl) http_vtbl = {

@@ -152,6 +152,10 @@ static void test_job_interfaces_and_counts(void **state) {
   assert_int_equal(IBackgroundCopyJobHttpOptions_GetSecurityFlags(http, &flags),
                    S_OK);
   assert_int_equal(flags, 0x2);
+  /* The engine checks the bits (reference §1.13: E_NOTIMPL). */
+  assert_int_equal(
+      IBackgroundCopyJobHttpOptions_SetSecurityFlags(http, 0x40000000u),
+      E_NOTIMPL);
   LPWSTR headers = NULL;
   assert_int_equal(
       IBackgroundCopyJobHttpOptions_GetCustomHeaders(http, &headers), S_FALSE);
