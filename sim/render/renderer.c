@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "render/render_internal.h"
 
 bsim_hr bsim_renderer_new(enum bsim_render_kind kind, FILE *out,
@@ -13,7 +14,7 @@ bsim_hr bsim_renderer_new(enum bsim_render_kind kind, FILE *out,
       (unsigned)kind >= BSIM_RENDER_KIND_COUNT) {
     return BSIM_E_INVALIDARG;
   }
-  bsim_renderer *r = calloc(1, sizeof *r);
+  bsim_renderer *r = bsim__calloc(1, sizeof *r);
   if (r == NULL) return BSIM_E_OUTOFMEMORY;
   r->kind = kind;
   r->out = out;
@@ -24,14 +25,14 @@ bsim_hr bsim_renderer_new(enum bsim_render_kind kind, FILE *out,
 void bsim_renderer_free(bsim_renderer *r) {
   if (r == NULL) return;
   for (size_t i = 0; i < r->job_count; i++) {
-    free(r->jobs[i].spans);
-    free(r->jobs[i].name);
+    bsim__free(r->jobs[i].spans);
+    bsim__free(r->jobs[i].name);
   }
-  free(r->jobs);
+  bsim__free(r->jobs);
   for (size_t i = 0; i < r->user_count; i++)
-    free(r->users[i].spans);
-  free(r->users);
-  free(r);
+    bsim__free(r->users[i].spans);
+  bsim__free(r->users);
+  bsim__free(r);
 }
 
 struct render_job *bsim__render_job(bsim_renderer *r, const char *id) {
@@ -41,7 +42,7 @@ struct render_job *bsim__render_job(bsim_renderer *r, const char *id) {
   }
   if (r->job_count == r->job_cap) {
     size_t cap = r->job_cap ? r->job_cap * 2 : 16;
-    struct render_job *grown = realloc(r->jobs, cap * sizeof *grown);
+    struct render_job *grown = bsim__realloc(r->jobs, cap * sizeof *grown);
     if (grown == NULL) return NULL;
     r->jobs = grown;
     r->job_cap = cap;
@@ -77,9 +78,9 @@ static void note_common(bsim_renderer *r, const struct bsim_trace_event *ev) {
   const char *name = bsim_trace_event_get(ev, "name");
   if (name == NULL) name = bsim_trace_event_get(ev, "display_name");
   if (name != NULL && (j->name == NULL || strcmp(j->name, name) != 0)) {
-    char *copy = strdup(name);
+    char *copy = bsim__strdup(name);
     if (copy != NULL) {
-      free(j->name);
+      bsim__free(j->name);
       j->name = copy;
     }
   }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "render/render_internal.h"
 
 enum {
@@ -19,7 +20,8 @@ int bsim__render_span_add(struct render_span **spans, size_t *count,
                           size_t *cap, const struct render_span *span) {
   if (*count == *cap) {
     size_t grown_cap = *cap ? *cap * 2 : 8;
-    struct render_span *grown = realloc(*spans, grown_cap * sizeof *grown);
+    struct render_span *grown =
+        bsim__realloc(*spans, grown_cap * sizeof *grown);
     if (grown == NULL) return -1;
     *spans = grown;
     *cap = grown_cap;
@@ -34,7 +36,7 @@ static struct render_user *find_user(bsim_renderer *r, const char *name) {
   }
   if (r->user_count == r->user_cap) {
     size_t cap = r->user_cap ? r->user_cap * 2 : 4;
-    struct render_user *grown = realloc(r->users, cap * sizeof *grown);
+    struct render_user *grown = bsim__realloc(r->users, cap * sizeof *grown);
     if (grown == NULL) return NULL;
     r->users = grown;
     r->user_cap = cap;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bitsim.h"
+#include "internal.h"
 #include "scenario/scenario_internal.h"
 
 struct lexer {
@@ -383,11 +384,11 @@ bsim_hr bsim_scenario_parse(const char *name, const char *text, size_t len,
     }
     return BSIM_E_INVALIDARG;
   }
-  struct bsim_scenario *s = calloc(1, sizeof *s);
+  struct bsim_scenario *s = bsim__calloc(1, sizeof *s);
   if (s == NULL) return BSIM_E_OUTOFMEMORY;
-  s->name = strdup(name != NULL ? name : "scenario");
-  s->text = malloc(len + 1);
-  s->stmts = calloc(count_lines(text, len), sizeof *s->stmts);
+  s->name = bsim__strdup(name != NULL ? name : "scenario");
+  s->text = bsim__malloc(len + 1);
+  s->stmts = bsim__calloc(count_lines(text, len), sizeof *s->stmts);
   if (s->name == NULL || s->text == NULL || s->stmts == NULL) {
     bsim_scenario_free(s);
     return BSIM_E_OUTOFMEMORY;
@@ -412,9 +413,10 @@ bsim_hr bsim_scenario_load(const char *path, bsim_scenario **out,
   for (;;) {
     if (len == cap) {
       size_t grown_cap = cap ? cap * 2 : 4096;
-      char *grown = grown_cap <= (64u << 20) ? realloc(buf, grown_cap) : NULL;
+      char *grown =
+          grown_cap <= (64u << 20) ? bsim__realloc(buf, grown_cap) : NULL;
       if (grown == NULL) {
-        free(buf);
+        bsim__free(buf);
         fclose(f);
         return BSIM_E_OUTOFMEMORY;
       }
@@ -429,7 +431,7 @@ bsim_hr bsim_scenario_load(const char *path, bsim_scenario **out,
   fclose(f);
   bsim_hr hr =
       read_error ? BSIM_E_FAIL : bsim_scenario_parse(path, buf, len, out, err);
-  free(buf);
+  bsim__free(buf);
   return hr;
 }
 
@@ -439,10 +441,10 @@ size_t bsim_scenario_statement_count(const bsim_scenario *s) {
 
 void bsim_scenario_free(bsim_scenario *s) {
   if (s == NULL) return;
-  free(s->name);
-  free(s->text);
-  free(s->stmts);
-  free(s);
+  bsim__free(s->name);
+  bsim__free(s->text);
+  bsim__free(s->stmts);
+  bsim__free(s);
 }
 
 const char *bsim__scn_opt(const struct scn_stmt *stmt, const char *key) {

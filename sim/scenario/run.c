@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "scenario/run_internal.h"
 
 static void fan_out(const char *line, size_t len, void *user) {
@@ -353,7 +354,7 @@ static void finish(struct runner *r) {
   bsim__scn_serve_stop(r); /* after the manager: no transfer is left */
   /* The scripted callback tables go once no callback can run any more. */
   bsim__scn_notify_free(r);
-  free(r->jobs);
+  bsim__free(r->jobs);
   bsim_renderer_free(r->narration);
   bsim_renderer_free(r->timeline);
   bsim_renderer_free(r->report);

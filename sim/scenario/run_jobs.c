@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "scenario/run_internal.h"
 
 struct scn_job *bsim__scn_job(struct runner *r, const char *name) {
@@ -81,7 +82,7 @@ static int run_job(struct runner *r) {
     }
   }
   struct scn_job *grown =
-      realloc(r->jobs, (r->job_count + 1) * sizeof *r->jobs);
+      bsim__realloc(r->jobs, (r->job_count + 1) * sizeof *r->jobs);
   if (grown == NULL) return bsim__scn_stop(r, BSIM_E_OUTOFMEMORY, "job");
   r->jobs = grown;
   struct scn_job *j = &r->jobs[r->job_count];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "scenario/run_internal.h"
 
 enum { M_TRANSFERRED, M_ERROR, M_MODIFICATION, M_FILE, M_COUNT };
@@ -160,7 +161,7 @@ static void parse_codes(const char *text, struct scn_method *m) {
 
 static int run_callback(struct runner *r, struct scn_job *j) {
   const struct scn_stmt *st = r->stmt;
-  struct scn_callback *cb = calloc(1, sizeof *cb);
+  struct scn_callback *cb = bsim__calloc(1, sizeof *cb);
   if (cb == NULL) return bsim__scn_stop(r, BSIM_E_OUTOFMEMORY, "callback");
   static const char *const keys[M_COUNT] = {"transferred", "error",
                                             "modification", "file"};
@@ -179,14 +180,14 @@ static int run_callback(struct runner *r, struct scn_job *j) {
                                 on_file,        NULL,     NULL};
   bsim_hr hr = bsim_job_set_notify(j->job, &ops, cb);
   if (BSIM_FAILED(hr)) {
-    free(cb);
+    bsim__free(cb);
     return bsim__scn_result(r, "SetNotifyInterface", hr);
   }
   /* The old table stays alive until the runner ends: the dispatcher may
    * still be finishing a call into it. */
   if (j->callback != NULL) {
     struct scn_callback **keep =
-        realloc(r->retired, (r->retired_count + 1) * sizeof *keep);
+        bsim__realloc(r->retired, (r->retired_count + 1) * sizeof *keep);
     if (keep == NULL) return bsim__scn_stop(r, BSIM_E_OUTOFMEMORY, "callback");
     r->retired = keep;
     r->retired[r->retired_count++] = j->callback;
@@ -326,8 +327,8 @@ int bsim__scn_expect_notify(struct runner *r, struct scn_job *j) {
 
 void bsim__scn_notify_free(struct runner *r) {
   for (size_t i = 0; i < r->job_count; i++)
-    free(r->jobs[i].callback);
+    bsim__free(r->jobs[i].callback);
   for (size_t i = 0; i < r->retired_count; i++)
-    free(r->retired[i]);
-  free(r->retired);
+    bsim__free(r->retired[i]);
+  bsim__free(r->retired);
 }
