@@ -16,4 +16,10 @@ uint64_t bsim_test_seed(void);
  * return its path (static storage, valid until the next call). */
 const char *bsim_test_tmpdir(const char *name);
 
+/** Mount a tmpfs of `bytes` bytes on `dir` (an existing directory) in a
+ * mount namespace private to this process, for disk-full tests. Call it
+ * before any thread starts (unshare(2) refuses a threaded process).
+ * Returns 0, or -1 without CAP_SYS_ADMIN: the caller then skips. */
+int bsim_test_small_fs(const char *dir, uint64_t bytes);
+
 #endif /* BSIM_TEST_H */
