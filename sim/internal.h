@@ -252,6 +252,12 @@ struct bsim__xfer {
   const char *local_path; /* the upload's source file */
   uint64_t offset;        /* resume from here (bytes already in temp_path) */
   int fs_virtual;         /* nonzero: write nothing to disk */
+  /* AddFileWithRanges (reference §1.6): the ranges to fetch, borrowed from
+   * the file record; NULL/0 for the whole file. With ranges, temp_path
+   * holds them back to back, and offset, bytes_total (connected) and
+   * bytes_done (progress) count the local file, not the remote one. */
+  const struct bsim_file_range *ranges;
+  uint32_t range_count;
   const struct bsim__transport *transport;
   void *transport_data;
 };
@@ -294,6 +300,22 @@ void bsim__xfer_reply(struct bsim__xfer *xfer, uint64_t bytes_total,
  * the transport cleans transport_data before calling this. */
 void bsim__xfer_done(struct bsim__xfer *xfer,
                      const struct bsim__xfer_result *result);
+
+/* Ranges (sim/engine/ranges.c), for the transports. */
+/** The local size of a ranged file whose remote file has remote_size
+ * bytes: each BSIM_LENGTH_TO_EOF resolved. BG_E_INVALID_RANGE when a
+ * range starts at or past the end of the remote file, or runs past it
+ * (reference §1.6, "range beyond EOF"). No lock needed. */
+bsim_hr bsim__ranges_total(const struct bsim_file_range *ranges, uint32_t count,
+                           uint64_t remote_size, uint64_t *total_out);
+/** Where local offset local_off of a ranged file comes from: the range
+ * (*index_out), the remote offset (*remote_out) and the bytes left in
+ * that range from there (*left_out). Returns 0, or -1 when local_off is
+ * at or past the local size (ranges checked by bsim__ranges_total). */
+int bsim__ranges_locate(const struct bsim_file_range *ranges, uint32_t count,
+                        uint64_t remote_size, uint64_t local_off,
+                        uint32_t *index_out, uint64_t *remote_out,
+                        uint64_t *left_out);
 
 /** Register a transport with the manager (sim/engine/manager.c): it is
  * tried after the model transport and those registered before it, in

@@ -85,6 +85,33 @@ BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_add_file(bsim_job *job,
 BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_add_file_set(
     bsim_job *job, uint32_t count, const struct bsim_file_info *files);
 
+/** AddFileWithRanges (IBackgroundCopyJob3, reference §1.6): a download of
+ * only the given byte ranges of remote, written back to back into local
+ * in the order given (local size = sum of lengths). A range's length may
+ * be BSIM_LENGTH_TO_EOF (resolved when the remote size is known); the
+ * order is free, overlap is judged in offset order (docs/transport.md,
+ * "Ranged downloads"). Checks, in this order: E_INVALIDARG (NULL job),
+ * E_NOTIMPL (upload types), E_INVALIDARG (range_count 0, NULL ranges,
+ * names as bsim_job_add_file), BG_E_INVALID_RANGE (initial_offset
+ * BSIM_LENGTH_TO_EOF, offset + length past 2^64), BG_E_OVERLAPPING_RANGES
+ * (overlaps and duplicates), BG_E_TOO_MANY_RANGES_IN_FILE (more than
+ * max_ranges_per_file; administrators exempt, reference §12), then as
+ * AddFile: BG_E_INVALID_STATE (final), BG_E_TOO_MANY_FILES_IN_JOB,
+ * E_INVALIDARG / E_ACCESSDENIED (local directory missing / not
+ * writable), E_OUTOFMEMORY. A refused call changes nothing. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr bsim_job_add_file_with_ranges(
+    bsim_job *job, const char *remote_name, const char *local_name,
+    uint32_t range_count, const struct bsim_file_range *ranges);
+
+/** GetFileRanges (IBackgroundCopyFile2, reference §1.9): a copy of the
+ * file's ranges as they were given (BSIM_LENGTH_TO_EOF stays as given).
+ * A file added without ranges gives S_OK, *count_out 0 and *ranges_out
+ * NULL. Returns S_OK, E_INVALIDARG (NULL, index out of range),
+ * E_OUTOFMEMORY. Ownership: free *ranges_out with bsim_free. */
+BSIM_EXTERN BSIM_NODISCARD bsim_hr
+bsim_file_get_ranges(bsim_job *job, uint32_t index, uint32_t *count_out,
+                     struct bsim_file_range **ranges_out);
+
 /** Number of files in the job. */
 BSIM_EXTERN uint32_t bsim_job_file_count(bsim_job *job);
 

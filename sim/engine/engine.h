@@ -58,6 +58,11 @@ struct bsim__file {
   uint8_t peer_held;     /* a byte now in the temporary file is a peer's */
   uint64_t bytes_origin; /* GetPeerDownloadStats: bytes fetched, ever */
   uint64_t bytes_peers;
+  /* AddFileWithRanges (ranges.c): the ranges as given, NULL/0 for a
+   * whole file. bytes_total/bytes_done then count the local file, which
+   * holds the ranges back to back (reference §1.6). */
+  struct bsim_file_range *ranges;
+  uint32_t range_count;
 };
 
 /* ---- jobs --------------------------------------------------------------- */
@@ -282,6 +287,18 @@ bsim_job *bsim__job_restore_new(bsim_manager *mgr, struct bsim__user *user,
 uint32_t bsim__job_first_pending(const bsim_job *job);
 /** Arm (or stop) the job's one timer for its current state. */
 void bsim__job_rearm(bsim_job *job);
+
+/** The checks AddFile makes once the lock is held (state, upload's one
+ * file, MaxFilesPerJob, the local directory): job_life.c. */
+bsim_hr bsim__job_check_add(bsim_job *job, uint32_t count,
+                            const struct bsim_file_info *files);
+/** Check one remote/local name pair as AddFile does (E_INVALIDARG). */
+bsim_hr bsim__job_check_names(bsim_job *job, const char *remote,
+                              const char *local);
+
+/* ---- ranges.c (reference §1.6, §1.9) ------------------------------------ */
+/** Free a file's ranges (job teardown). */
+void bsim__file_ranges_free(struct bsim__file *f);
 
 /* ---- scheduler.c -------------------------------------------------------- */
 /** Free the pool of transfer records (manager teardown). */

@@ -77,8 +77,14 @@ static bsim_hr check_files(bsim_job *job, uint32_t count,
   return BSIM_S_OK;
 }
 
-static bsim_hr check_add(bsim_job *job, uint32_t count,
-                         const struct bsim_file_info *files) {
+bsim_hr bsim__job_check_names(bsim_job *job, const char *remote,
+                              const char *local) {
+  struct bsim_file_info info = {remote, local};
+  return check_files(job, 1, &info);
+}
+
+bsim_hr bsim__job_check_add(bsim_job *job, uint32_t count,
+                            const struct bsim_file_info *files) {
   int to;
   if (!legal(job, BSIM__EV_ADD_FILE, &to)) return BSIM_E_INVALID_STATE;
   /* Reference §9: an upload job holds exactly one file; nothing is added
@@ -150,7 +156,8 @@ static bsim_hr add_files(bsim_job *job, uint32_t count,
   bsim_hr hr = check_files(job, count, files);
   if (BSIM_FAILED(hr)) return hr;
   bsim_manager *mgr = bsim__job_lock(job);
-  hr = job->mgr == NULL ? BSIM_E_INVALID_STATE : check_add(job, count, files);
+  hr = job->mgr == NULL ? BSIM_E_INVALID_STATE
+                        : bsim__job_check_add(job, count, files);
   if (BSIM_SUCCEEDED(hr)) hr = bsim__job_append_files(job, count, files);
   if (BSIM_SUCCEEDED(hr)) {
     /* A TRANSFERRED job stays TRANSFERRED until Resume (reference §4.2;

@@ -168,6 +168,8 @@ static struct bsim__xfer *xfer_new(bsim_job *job, uint32_t index) {
   xfer->temp_path = rec->path;
   xfer->local_path = f->local;
   xfer->offset = f->bytes_done;
+  xfer->ranges = f->ranges;
+  xfer->range_count = f->range_count;
   xfer->fs_virtual = bsim__fs_virtual(job->mgr);
   return xfer;
 }
