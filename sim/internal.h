@@ -296,6 +296,13 @@ void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
  * bytes_done so far (GetReplyProgress). */
 void bsim__xfer_reply(struct bsim__xfer *xfer, uint64_t bytes_total,
                       uint64_t bytes_done);
+/** Downloads under BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT (reference §2.7,
+ * §10): the request was redirected and final_url is where the bytes come
+ * from; the file's remote name becomes final_url (GetRemoteName reports it,
+ * the store keeps it) and xfer->remote_url points at the new name. Returns
+ * S_OK, E_INVALIDARG (empty, or longer than BSIM_MAX_URL_CHARS: the name
+ * is kept) or E_OUTOFMEMORY (the name is kept). */
+bsim_hr bsim__xfer_redirected(struct bsim__xfer *xfer, const char *final_url);
 /** Finished, well or badly. The engine frees nothing of the transport's:
  * the transport cleans transport_data before calling this. */
 void bsim__xfer_done(struct bsim__xfer *xfer,

@@ -69,6 +69,8 @@ enum bsim_serve_fault_kind {
   BSIM_SERVE_FAULT_CORRUPT = 6,      /* flip file bytes [offset,
                                         offset + length) */
   BSIM_SERVE_FAULT_CHANGE = 7,       /* new content, ETag, Last-Modified */
+  BSIM_SERVE_FAULT_REDIRECT = 8,     /* answer `status` (3xx) with
+                                        Location: `location` */
   BSIM_SERVE_FAULT_KIND_COUNT        /* not a value */
 };
 
@@ -139,7 +141,7 @@ struct bsim_serve_fault {
   char method[BSIM_SERVE_FAULT_METHOD_MAX];
   uint32_t nth;   /* 1-based; 0 means 1 */
   uint32_t count; /* 0: unlimited */
-  int status;     /* STATUS: 100..599 */
+  int status;     /* STATUS: 200..599; REDIRECT: 301, 302, 303, 307, 308 */
   /** STATUS on BITS_POST: the BITS-Error-Code sent (default E_FAIL) and
    * BITS-Error-Context (5 = server, 7 = server application; default 5). */
   bsim_hr bits_error;
@@ -150,6 +152,9 @@ struct bsim_serve_fault {
   int64_t length_delta; /* WRONG_LENGTH: nonzero */
   uint64_t offset;      /* CORRUPT: first file byte flipped */
   uint64_t length;      /* CORRUPT: bytes flipped (>= 1) */
+  /** REDIRECT: the Location sent, a path on this server ("/b.bin") or an
+   * absolute URL. */
+  char location[BSIM_SERVE_FAULT_PATH_MAX];
 };
 
 /** Counters for one path (or for all paths). */

@@ -485,6 +485,36 @@ void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done) {
   trace_xfer(job, "progress", xfer->file_index, "bytes", bytes_done);
 }
 
+/* ALLOW_REPORT (reference §2.7, §10): the stored remote name becomes the
+ * URL the redirect led to. The name shares one block with the local name,
+ * so both move to a new block; the transfer's borrowed pointers follow. */
+bsim_hr bsim__xfer_redirected(struct bsim__xfer *xfer, const char *final_url) {
+  bsim_job *job = report_job(xfer);
+  size_t rlen = final_url != NULL ? strlen(final_url) : 0;
+  if (rlen == 0 || rlen > BSIM_MAX_URL_CHARS) return BSIM_E_INVALIDARG;
+  struct bsim__file *f = &job->files[xfer->file_index];
+  if (strcmp(f->remote, final_url) == 0) return BSIM_S_OK;
+  size_t llen = strlen(f->local) + 1;
+  char *block = bsim__malloc(rlen + 1 + llen);
+  if (block == NULL) return BSIM_E_OUTOFMEMORY;
+  memcpy(block, final_url, rlen + 1);
+  memcpy(block + rlen + 1, f->local, llen);
+  bsim__free(f->remote);
+  f->remote = block;
+  f->local = block + rlen + 1;
+  xfer->remote_url = f->remote;
+  xfer->local_path = f->local;
+  struct bsim__tr tr;
+  if (BSIM__TR_BEGIN(&tr, job->mgr, "xfer_redirected", job)) {
+    bsim__tr_u64(&tr, "file", xfer->file_index);
+    bsim__tr_str(&tr, "url", final_url);
+    bsim__tr_end(&tr);
+  }
+  bsim__job_touch(job); /* the store keeps the new name */
+  bsim__notify_modified(job);
+  return BSIM_S_OK;
+}
+
 static void file_done(bsim_job *job, uint32_t index) {
   struct bsim__file *f = &job->files[index];
   f->transferred = 1;

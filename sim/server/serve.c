@@ -241,7 +241,7 @@ static enum MHD_Result request_data(bsim_serve *srv, struct serve_request *req,
   return MHD_YES;
 }
 
-/* A STATUS or STALL fault that replaces the answer. Returns 1 when it
+/* A STATUS, REDIRECT or STALL fault that replaces the answer. Returns 1 when it
  * answered (*result set). */
 static int route_fault(bsim_serve *srv, struct MHD_Connection *conn,
                        struct serve_request *req, enum MHD_Result *result) {
@@ -250,6 +250,10 @@ static int route_fault(bsim_serve *srv, struct MHD_Connection *conn,
     /* No answer at all for a while, then the connection closes. */
     (void)bsim__serve_wait(srv, plan->stall_ms);
     *result = MHD_NO;
+    return 1;
+  }
+  if (!req->is_bits && SERVE_HAS(plan, BSIM_SERVE_FAULT_REDIRECT)) {
+    *result = bsim__serve_redirect(srv, conn, req);
     return 1;
   }
   if (!SERVE_HAS(plan, BSIM_SERVE_FAULT_STATUS)) return 0;

@@ -21,6 +21,7 @@
  *   norange                         ignore Range
  *   corrupt=100+16 | corrupt=100    flip 16 (or 1) file bytes from offset 100
  *   change                          new content, ETag and Last-Modified
+ *   redirect=/b.bin [code=301]      answer 302 (or code) with that Location
  *   error=0x8020001F context=7      BITS-Error-Code/-Context of a status
  *                                   fault on BITS_POST
  */
@@ -38,6 +39,27 @@ void bsim_serve_fault_init(struct bsim_serve_fault *f,
   f->nth = 1;
   f->bits_error = BSIM_E_FAIL;
   f->bits_context = 5;
+}
+
+/* The redirect statuses BITS names (reference §10: HTTP_STATUS_MOVED,
+ * _REDIRECT, _REDIRECT_METHOD, _REDIRECT_KEEP_VERB) and 308. */
+static int redirect_status(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 ||
+         status == 308;
+}
+
+/* A Location must be one header line: no control characters. */
+static const char *redirect_problem(const struct bsim_serve_fault *f) {
+  if (!redirect_status(f->status))
+    return "code must be 301, 302, 303, 307 or 308";
+  if (memchr(f->location, '\0', sizeof f->location) == NULL ||
+      f->location[0] == '\0') {
+    return "redirect needs a location";
+  }
+  for (const char *c = f->location; *c != '\0'; c++) {
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) return "bad location";
+  }
+  return NULL;
 }
 
 /* NULL when f can apply, else why not. */
@@ -62,6 +84,8 @@ static const char *fault_problem(const struct bsim_serve_fault *f) {
     return f->length > 0 && f->offset <= UINT64_MAX - f->length
                ? NULL
                : "corrupt needs 1 or more bytes";
+  case BSIM_SERVE_FAULT_REDIRECT:
+    return redirect_problem(f);
   case BSIM_SERVE_FAULT_RESET:
   case BSIM_SERVE_FAULT_STALL:
   case BSIM_SERVE_FAULT_NO_RANGE:
@@ -135,11 +159,34 @@ static void plan_apply(struct serve_plan *plan,
     plan->corrupt_offset = f->offset;
     plan->corrupt_length = f->length;
     break;
+  case BSIM_SERVE_FAULT_REDIRECT:
+    plan->status = f->status;
+    memcpy(plan->location, f->location, sizeof plan->location);
+    break;
   case BSIM_SERVE_FAULT_NO_RANGE:
   case BSIM_SERVE_FAULT_CHANGE:
   case BSIM_SERVE_FAULT_KIND_COUNT:
     break;
   }
+}
+
+enum MHD_Result bsim__serve_redirect(bsim_serve *srv,
+                                     struct MHD_Connection *conn,
+                                     struct serve_request *req) {
+  const struct serve_plan *plan = &req->plan;
+  char text[64];
+  snprintf(text, sizeof text, "%d scripted redirect\n", plan->status);
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      strlen(text), text, MHD_RESPMEM_MUST_COPY);
+  if (resp == NULL) return MHD_NO;
+  (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "text/plain");
+  if (MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, plan->location) !=
+      MHD_YES) {
+    MHD_destroy_response(resp);
+    return MHD_NO;
+  }
+  return bsim__serve_queue(srv, conn, req, (unsigned)plan->status, resp);
 }
 
 void bsim__serve_fault_plan(bsim_serve *srv, const char *path,
@@ -173,6 +220,8 @@ struct parse_state {
   int kinds;      /* kind fields seen */
   int have_path;  /* path= or prefix= seen */
   int have_after; /* after= seen */
+  int have_code;  /* code= seen (redirect status) */
+  int code;
   char *err;
   size_t err_len;
 };
@@ -346,6 +395,18 @@ static int field_valued(struct parse_state *st, const char *k, size_t klen,
     return 0;
   }
   if (KEY_IS(k, klen, "error")) return field_error(st, v, vlen);
+  if (KEY_IS(k, klen, "redirect")) {
+    if (set_string(st, st->f.location, sizeof st->f.location, v, vlen) != 0) {
+      return -1;
+    }
+    return set_kind(st, BSIM_SERVE_FAULT_REDIRECT, k, klen);
+  }
+  if (KEY_IS(k, klen, "code")) {
+    if (number(v, vlen, 599, &n) != 0) return fail(st, "bad code", v, vlen);
+    st->code = (int)n;
+    st->have_code = 1;
+    return 0;
+  }
   if (KEY_IS(k, klen, "context")) {
     if (number(v, vlen, 7, &n) != 0 || (n != 5 && n != 7)) {
       return fail(st, "context must be 5 or 7", v, vlen);
@@ -402,6 +463,11 @@ bsim_hr bsim_serve_fault_parse(const char *text, struct bsim_serve_fault *out,
   if (st.have_path != 1) problem = "exactly one path= or prefix= is needed";
   if (st.have_after && st.f.kind != BSIM_SERVE_FAULT_STALL) {
     problem = "after= goes with stall=";
+  }
+  if (st.f.kind == BSIM_SERVE_FAULT_REDIRECT) {
+    st.f.status = st.have_code ? st.code : 302;
+  } else if (st.have_code) {
+    problem = "code= goes with redirect=";
   }
   if (problem == NULL) problem = fault_problem(&st.f);
   if (problem != NULL) {

@@ -65,6 +65,7 @@ struct serve_plan {
   uint64_t corrupt_offset;
   uint64_t corrupt_length;
   uint32_t version; /* the path's content version after this request */
+  char location[BSIM_SERVE_FAULT_PATH_MAX]; /* REDIRECT (status 3xx) */
 };
 
 #define SERVE_HAS(plan, kind) (((plan)->mask & (1u << (kind))) != 0)
@@ -163,6 +164,10 @@ enum MHD_Result bsim__serve_fd(bsim_serve *srv, struct MHD_Connection *conn,
 void bsim__serve_fault_plan(bsim_serve *srv, const char *path,
                             const char *method, struct serve_entry *entry,
                             struct serve_plan *plan);
+/** Answer a REDIRECT fault: plan->status with Location: plan->location. */
+enum MHD_Result bsim__serve_redirect(bsim_serve *srv,
+                                     struct MHD_Connection *conn,
+                                     struct serve_request *req);
 
 /* ---- serve_upload.c: the BITS upload protocol --------------------------- */
 /** Answer a complete BITS_POST request (body in req). */

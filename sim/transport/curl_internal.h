@@ -250,6 +250,10 @@ void bsim__curl_options_free(struct bsim__curl_job_options *opts);
 /** Classification input for cx's last request. */
 struct bsim__classify_in bsim__curl_classify_in(const struct bsim__curl_cx *cx,
                                                 CURLcode code);
+/** ALLOW_REPORT: if cx's download request was redirected, rename the file's
+ * remote name to the final URL (bsim__xfer_redirected). Lock held, never
+ * from a curl callback. */
+void bsim__curl_report_redirect(struct bsim__curl_cx *cx);
 /** Is url a file:// URL (or an absolute path)? */
 int bsim__curl_is_file_url(const char *url);
 /** Turn an absolute path into a file:// URL; other URLs are copied.

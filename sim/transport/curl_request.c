@@ -16,7 +16,9 @@
  *   security      IGNORE_CERT_CN_INVALID: no host name check;
  *                 IGNORE_UNKNOWN_CA: no chain check; redirect policy:
  *                 DISALLOW stops at the first redirect (classified fatal),
- *                 HTTPS to HTTP only with ALLOW_HTTPS_TO_HTTP.
+ *                 ALLOW_REPORT renames the file's remote name to the final
+ *                 URL (bsim__xfer_redirected), HTTPS to HTTP only with
+ *                 ALLOW_HTTPS_TO_HTTP.
  *   bandwidth     CURLOPT_MAX_RECV_SPEED_LARGE / _SEND_.
  */
 #include <stdio.h>
@@ -568,6 +570,31 @@ bsim_hr bsim__curl_request_setup(struct bsim__curl_cx *cx, const char *url,
   bsim_hr hr = apply_proxy(cx);
   if (BSIM_SUCCEEDED(hr)) hr = build_headers(cx, extra);
   return hr;
+}
+
+/* ALLOW_REPORT (reference §2.7, §10): a download whose request followed a
+ * redirect tells the engine where it ended, once, when the response is
+ * accepted; the file's remote name becomes that URL. ALLOW_SILENT keeps the
+ * name; DISALLOW never follows. Called outside curl's callbacks. */
+void bsim__curl_report_redirect(struct bsim__curl_cx *cx) {
+  uint32_t policy = cx->opts.security_flags & BSIM__REDIRECT_POLICY_MASK;
+  if (cx->xfer == NULL || cx->phase != BSIM__PHASE_DOWNLOAD ||
+      policy != BSIM__REDIRECT_POLICY_ALLOW_REPORT || cx->file_scheme) {
+    return;
+  }
+  long redirects = 0;
+  char *final_url = NULL;
+  if (curl_easy_getinfo(cx->easy, CURLINFO_REDIRECT_COUNT, &redirects) !=
+          CURLE_OK ||
+      redirects <= 0 ||
+      curl_easy_getinfo(cx->easy, CURLINFO_EFFECTIVE_URL, &final_url) !=
+          CURLE_OK ||
+      final_url == NULL) {
+    return;
+  }
+  /* An unusable name (too long) or no memory keeps the old name: the
+   * transfer itself is unaffected. */
+  (void)bsim__xfer_redirected(cx->xfer, final_url);
 }
 
 struct bsim__classify_in bsim__curl_classify_in(const struct bsim__curl_cx *cx,

@@ -146,6 +146,26 @@ static void test_malformed_specs(void **state) {
   parse_bad("path=/a,method=ABCDEFGHIJKLMNOPQRS,status=500", "bad text");
 }
 
+/* redirect=LOCATION answers 302 (code= picks 301, 303, 307, 308) with
+ * that Location; a location is one header line. */
+static void test_redirect_kind(void **state) {
+  (void)state;
+  struct bsim_serve_fault f = parse_ok("path=/a.bin,redirect=/b.bin");
+  assert_int_equal(f.kind, BSIM_SERVE_FAULT_REDIRECT);
+  assert_int_equal(f.status, 302);
+  assert_string_equal(f.location, "/b.bin");
+  f = parse_ok("code=307,path=/a,redirect=http://127.0.0.1:9/x?y=1");
+  assert_int_equal(f.status, 307);
+  assert_string_equal(f.location, "http://127.0.0.1:9/x?y=1");
+  parse_bad("path=/a,redirect=", "bad text");
+  parse_bad("path=/a,redirect=/b,code=200", "301, 302, 303, 307 or 308");
+  parse_bad("path=/a,redirect=/b,code=304", "301, 302, 303, 307 or 308");
+  parse_bad("path=/a,redirect=/b,code=x", "bad code");
+  parse_bad("path=/a,status=500,code=301", "code= goes with redirect=");
+  parse_bad("path=/a,redirect=/b,status=500", "more than one");
+  parse_bad("path=/a,redirect=/b\r\nX: y", "bad location");
+}
+
 static void test_long_path_and_arguments(void **state) {
   (void)state;
   char text[2 * BSIM_SERVE_FAULT_PATH_MAX];
@@ -192,6 +212,7 @@ int main(void) {
       cmocka_unit_test(test_each_kind),
       cmocka_unit_test(test_bits_error_fields),
       cmocka_unit_test(test_malformed_specs),
+      cmocka_unit_test(test_redirect_kind),
       cmocka_unit_test(test_long_path_and_arguments),
       cmocka_unit_test(test_init_defaults),
   };
