@@ -135,6 +135,8 @@ bsim_hr bsim__hr_from_errno(int err) {
   case ENOSPC:
   case EDQUOT:
     return BSIM_E_WIN32_DISK_FULL;
+  case EFBIG: /* past RLIMIT_FSIZE or the file system's largest file */
+    return bsim_hr_from_win32(223u); /* ERROR_FILE_TOO_LARGE */
   case EBUSY:
   case ETXTBSY:
     return BSIM_E_WIN32_SHARING_VIOLATION;

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "bsim_test.h"
+#include "internal.h"
 #include "transport/classify.h"
 
 #define T BSIM__XFER_TRANSIENT
@@ -223,6 +224,37 @@ static void test_classify_local_errno(void **state) {
   }
 }
 
+/* A download's bytes reach disk through the engine's file layer, which
+ * turns errno into an HRESULT (bsim__hr_from_errno, sim/util/hr.c): for
+ * the errors a write can meet, that path must end where the transport's
+ * own errno path does (disk full 0x80070070, file too large 0x800700DF,
+ * ... with context LOCAL_FILE; reference §10). */
+static void test_classify_engine_write_errno(void **state) {
+  (void)state;
+  static const int errs[] = {ENOSPC, EDQUOT,  EFBIG, EACCES,  EPERM,
+                             ENOENT, ENOTDIR, EBUSY, ETXTBSY, ENOMEM};
+  for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+    struct bsim__classify_in by_errno = {.phase = BSIM__PHASE_DOWNLOAD,
+                                         .local_errno = errs[i],
+                                         .curl_code = CURLE_WRITE_ERROR};
+    struct bsim__classify_in by_hr = {.phase = BSIM__PHASE_DOWNLOAD,
+                                      .local_hr = bsim__hr_from_errno(errs[i]),
+                                      .curl_code = CURLE_WRITE_ERROR};
+    struct bsim__xfer_result a = bsim__classify(&by_errno, NULL);
+    struct bsim__xfer_result b = bsim__classify(&by_hr, NULL);
+    if (a.hr != b.hr || a.outcome != b.outcome || a.context != b.context) {
+      print_error("errno %d: 0x%08X/%d/%d vs engine 0x%08X/%d/%d\n", errs[i],
+                  (unsigned)a.hr, (int)a.outcome, (int)a.context,
+                  (unsigned)b.hr, (int)b.outcome, (int)b.context);
+    }
+    assert_int_equal((uint32_t)b.hr, (uint32_t)a.hr);
+    assert_int_equal(b.outcome, a.outcome);
+    assert_int_equal(b.context, a.context);
+  }
+  assert_int_equal((uint32_t)bsim__hr_from_errno(EFBIG), 0x800700DFu);
+  assert_int_equal((uint32_t)bsim__hr_from_errno(ENOSPC), 0x80070070u);
+}
+
 /* Failures the engine's file layer reports as HRESULTs. */
 static void test_classify_local_hr(void **state) {
   (void)state;
@@ -368,6 +400,7 @@ int main(void) {
       cmocka_unit_test(test_classify_redirect_policy),
       cmocka_unit_test(test_classify_local_errno),
       cmocka_unit_test(test_classify_local_hr),
+      cmocka_unit_test(test_classify_engine_write_errno),
       cmocka_unit_test(test_classify_file_source),
       cmocka_unit_test(test_classify_checks),
       cmocka_unit_test(test_classify_upload_server),
