@@ -76,7 +76,9 @@ struct bsim__model_xfer {
   struct bsim__model_xfer *next;
   uint64_t req_ms;       /* when the request was made (fault windows) */
   uint64_t key;          /* content key of the version being served */
-  uint64_t size;         /* size of that version */
+  uint64_t size;         /* size of that version; of a ranged file, the
+                            sum of its ranges (the local file) */
+  uint64_t remote_size;  /* size of that version on the server */
   uint64_t pos;          /* bytes delivered by seg_ms */
   uint64_t seg_ms;       /* start of the current constant-rate segment */
   uint64_t tick_ms;      /* progress interval of the segment */
@@ -279,6 +281,30 @@ static void corrupt_chunk(const struct bsim__model_xfer *x, uint64_t off,
   }
 }
 
+/* The content of local bytes [off, off + n): of a ranged file, the
+ * ranges' bytes back to back (reference §1.6); else the remote file's. */
+static void fill_content(const struct bsim__model_xfer *x, uint64_t off,
+                         unsigned char *buf, size_t n) {
+  const struct bsim__xfer *xfer = x->xfer;
+  if (xfer->range_count == 0) {
+    bsim__model_content(x->key, off, buf, n);
+    return;
+  }
+  while (n > 0) {
+    uint32_t index;
+    uint64_t src;
+    uint64_t left;
+    int rc = bsim__ranges_locate(xfer->ranges, xfer->range_count,
+                                 x->remote_size, off, &index, &src, &left);
+    BSIM_ASSERT(rc == 0); /* x->size was checked by bsim__ranges_total */
+    size_t take = (size_t)min_u64(left, n);
+    bsim__model_content(x->key, src, buf, take);
+    buf += take;
+    off += take;
+    n -= take;
+  }
+}
+
 /* Write [x->written, to) into the temporary file. */
 static bsim_hr write_bytes(struct bsim__model_xfer *x, uint64_t to) {
   struct bsim__xfer *xfer = x->xfer;
@@ -296,7 +322,7 @@ static bsim_hr write_bytes(struct bsim__model_xfer *x, uint64_t to) {
   unsigned char *buf = m->chunk;
   while (x->written < to) {
     size_t n = (size_t)min_u64(to - x->written, CHUNK_BYTES);
-    bsim__model_content(x->key, x->written, buf, n);
+    fill_content(x, x->written, buf, n);
     corrupt_chunk(x, x->written, buf, n);
     bsim_hr hr = bsim__fs_write_at(m->mgr, xfer->temp_path, x->written, buf, n);
     if (BSIM_FAILED(hr)) return hr;
@@ -420,7 +446,8 @@ static int choose_start(struct bsim__model_xfer *x, uint64_t *from,
                         int *status) {
   struct bsim__xfer *xfer = x->xfer;
   uint64_t offset = xfer->offset;
-  int wants_range = offset > 0 || x->size > RANGE_REQUIRED_BYTES;
+  int ranged = xfer->range_count > 0; /* range support checked already */
+  int wants_range = !ranged && (offset > 0 || x->size > RANGE_REQUIRED_BYTES);
   int range_ok = 1;
   if (wants_range) {
     x->file->stats.range_requests++;
@@ -440,7 +467,8 @@ static int choose_start(struct bsim__model_xfer *x, uint64_t *from,
     return fail_fatal(x, BSIM_E_REMOTE_FILE_CHANGED,
                       BSIM_ERROR_CONTEXT_REMOTE_FILE);
   }
-  *status = offset > 0 && range_ok && !changed ? 206 : 200;
+  *status = ranged || (offset > 0 && range_ok && !changed) ? 206 : 200;
+  if (ranged && changed) *status = 200; /* stands for "from byte 0" */
   *from = *status == 206 ? offset : 0;
   if (offset > 0 && *from == 0 && !xfer->fs_virtual) {
     bsim_hr hr = bsim__fs_truncate(x->m->mgr, xfer->temp_path, 0);
@@ -489,6 +517,30 @@ static int answer(struct bsim__model_xfer *x, uint64_t now_ms) {
   return ALIVE;
 }
 
+/* A ranged file (reference §1.6): the host must honour Range
+ * (BG_E_INSUFFICIENT_RANGE_SUPPORT), every range must lie inside the
+ * remote file (BG_E_INVALID_RANGE, "range beyond EOF"); both fatal. The
+ * body is then the local file: the ranges back to back. */
+static int ranged_setup(struct bsim__model_xfer *x) {
+  x->file->stats.range_requests++;
+  int range_ok = x->host->opts.range_support;
+  if (range_ok && take_fault(x, BSIM_FAULT_NO_RANGE)) {
+    x->file->stats.faults++;
+    trace_fault(x, "no_range", UINT64_MAX, 0);
+    range_ok = 0;
+  }
+  if (!range_ok) {
+    return fail_fatal(x, BSIM_E_INSUFFICIENT_RANGE_SUPPORT,
+                      BSIM_ERROR_CONTEXT_REMOTE_FILE);
+  }
+  uint64_t total = 0;
+  bsim_hr hr = bsim__ranges_total(x->xfer->ranges, x->xfer->range_count,
+                                  x->remote_size, &total);
+  if (BSIM_FAILED(hr)) return fail_fatal(x, hr, BSIM_ERROR_CONTEXT_REMOTE_FILE);
+  x->size = total;
+  return ALIVE;
+}
+
 static int connect_step(struct bsim__model_xfer *x, uint64_t now_ms) {
   if (x->xfer->type != BSIM_JOB_TYPE_DOWNLOAD) {
     /* Uploads are not modelled (yet): say so rather than pretend. */
@@ -498,6 +550,8 @@ static int connect_step(struct bsim__model_xfer *x, uint64_t now_ms) {
   x->key = x->file->key;
   x->size = x->file->size;
   x->version = x->file->stats.version;
+  x->remote_size = x->size;
+  if (x->xfer->range_count > 0 && ranged_setup(x) == GONE) return GONE;
   uint64_t from = 0;
   int status = 200;
   if (choose_start(x, &from, &status) == GONE) return GONE;
