@@ -86,7 +86,6 @@ struct bsim_job {
   uint8_t net_error;   /* the error is BG_E_NETWORK_DISCONNECTED */
   uint8_t retired;     /* final: on the retired list, out of the index */
   uint8_t store_dirty; /* on the manager's list of jobs to save */
-  uint8_t store_files; /* its files changed since the last save */
 
   uint32_t notify_flags;
   uint32_t min_retry_delay_s;
@@ -131,6 +130,7 @@ struct bsim_job {
   struct bsim__job_reply *reply; /* upload-reply only (reply.c); lazy */
   struct bsim__job_http *http;   /* credentials, headers... (http_opts.c) */
   uint64_t create_seq;
+  uint64_t store_cold; /* digest of the cold fields last saved; 0 = none */
   bsim_guid id;
   char id_text[BSIM_GUID_STRING_LEN];
   /* Most jobs hold one file: its record lives here, saving an
@@ -346,6 +346,14 @@ int bsim__reply_delete_temp(bsim_job *job);
 void bsim__http_free(bsim_job *job);
 /** TakeOwnership: credentials and custom headers are dropped (§12). */
 void bsim__http_owner_changed(bsim_job *job);
+struct bsim__store_job;
+/** The durable store: put the options into rec, the credentials packed
+ * into *creds (freed by the caller; NULL when none). */
+bsim_hr bsim__http_pack(const bsim_job *job, struct bsim__store_job *rec,
+                        char **creds);
+/** Restore: the options of rec back on a restored job. Returns S_OK,
+ * E_OUTOFMEMORY or BG_E_DATABASE_CORRUPT (a malformed credentials blob). */
+bsim_hr bsim__http_restore(bsim_job *job, const struct bsim__store_job *rec);
 
 /* ---- validation.c (reference §7, §11) ---------------------------------- */
 /** Bytes of file f moved from before to after (absolute offsets) over the

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "store/store.h"
 
 #define BSIM__USER_MAX_CHARS 300       /* BG_E_USERNAME_TOO_LARGE */
 #define BSIM__PASSWORD_MAX_CHARS 65536 /* BG_E_PASSWORD_TOO_LARGE */
@@ -267,4 +268,109 @@ bsim_hr bsim_job_get_max_bandwidth(bsim_job *job, uint64_t *bytes_per_s_out) {
   bsim_manager *mgr = bsim__job_lock(job);
   *bytes_per_s_out = job->http != NULL ? job->http->max_bytes_per_s : 0;
   return bsim__job_unlock(mgr, "get_max_bandwidth", job, BSIM_S_OK);
+}
+
+/* ---- the durable store (persist.c, reference §13) ----------------------- */
+
+/* Credentials pack as entries of: target, scheme, a byte saying which of
+ * user and password follow, then each present one NUL-terminated. */
+enum { PACK_USER = 1, PACK_PASSWORD = 2 };
+
+static size_t pack_len(const struct bsim__job_http *h) {
+  size_t len = 0;
+  for (int t = 1; t <= 2; t++) {
+    for (int s = 1; s <= 5; s++) {
+      if (!h->set[t][s]) continue;
+      len += 3;
+      if (h->user[t][s] != NULL) len += strlen(h->user[t][s]) + 1;
+      if (h->password[t][s] != NULL) len += strlen(h->password[t][s]) + 1;
+    }
+  }
+  return len;
+}
+
+static char *pack_str(char *p, const char *s) {
+  size_t n = strlen(s) + 1;
+  memcpy(p, s, n);
+  return p + n;
+}
+
+bsim_hr bsim__http_pack(const bsim_job *job, struct bsim__store_job *rec,
+                        char **creds) {
+  *creds = NULL;
+  const struct bsim__job_http *h = job->http;
+  if (h == NULL) return BSIM_S_OK;
+  rec->custom_headers = h->custom_headers;
+  rec->security_flags = h->security_flags;
+  rec->max_bytes_per_s = h->max_bytes_per_s;
+  size_t len = pack_len(h);
+  if (len == 0) return BSIM_S_OK;
+  char *p = *creds = bsim__malloc(len);
+  if (p == NULL) return BSIM_E_OUTOFMEMORY;
+  for (int t = 1; t <= 2; t++) {
+    for (int s = 1; s <= 5; s++) {
+      if (!h->set[t][s]) continue;
+      *p++ = (char)t;
+      *p++ = (char)s;
+      *p++ = (char)((h->user[t][s] ? PACK_USER : 0) |
+                    (h->password[t][s] ? PACK_PASSWORD : 0));
+      if (h->user[t][s] != NULL) p = pack_str(p, h->user[t][s]);
+      if (h->password[t][s] != NULL) p = pack_str(p, h->password[t][s]);
+    }
+  }
+  rec->credentials = *creds;
+  rec->credentials_len = len;
+  return BSIM_S_OK;
+}
+
+/* One NUL-terminated string at *at inside len bytes: its copy, or NULL
+ * with *bad set when it runs past the end. */
+static char *unpack_str(const char *blob, size_t len, size_t *at, int *bad) {
+  const char *end = memchr(blob + *at, '\0', len - *at);
+  if (end == NULL) {
+    *bad = 1;
+    return NULL;
+  }
+  char *copy = bsim__strdup(blob + *at);
+  *at = (size_t)(end - blob) + 1;
+  if (copy == NULL) *bad = 2;
+  return copy;
+}
+
+static bsim_hr unpack_credentials(struct bsim__job_http *h, const char *blob,
+                                  size_t len) {
+  size_t at = 0;
+  int bad = 0;
+  while (at < len && !bad) {
+    if (len - at < 3) return BSIM_E_DATABASE_CORRUPT;
+    int t = blob[at], s = blob[at + 1], which = blob[at + 2];
+    at += 3;
+    if (BSIM_FAILED(check_pair(t, s)) || (which & ~3) != 0) {
+      return BSIM_E_DATABASE_CORRUPT;
+    }
+    slot_clear(h, t, s);
+    h->set[t][s] = 1;
+    if (which & PACK_USER) h->user[t][s] = unpack_str(blob, len, &at, &bad);
+    if ((which & PACK_PASSWORD) && !bad) {
+      h->password[t][s] = unpack_str(blob, len, &at, &bad);
+    }
+  }
+  if (bad == 2) return BSIM_E_OUTOFMEMORY;
+  return bad ? BSIM_E_DATABASE_CORRUPT : BSIM_S_OK;
+}
+
+bsim_hr bsim__http_restore(bsim_job *job, const struct bsim__store_job *rec) {
+  if (rec->custom_headers == NULL && rec->security_flags == 0 &&
+      rec->max_bytes_per_s == 0 && rec->credentials_len == 0) {
+    return BSIM_S_OK;
+  }
+  struct bsim__job_http *h = http_get(job);
+  if (h == NULL) return BSIM_E_OUTOFMEMORY;
+  h->security_flags = rec->security_flags;
+  h->max_bytes_per_s = rec->max_bytes_per_s;
+  if (rec->custom_headers != NULL &&
+      (h->custom_headers = bsim__strdup(rec->custom_headers)) == NULL) {
+    return BSIM_E_OUTOFMEMORY;
+  }
+  return unpack_credentials(h, rec->credentials, rec->credentials_len);
 }

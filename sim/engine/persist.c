@@ -75,6 +75,12 @@ static void to_record(bsim_job *job, struct bsim__store_file *files,
   r->last_activity_ms = job->last_activity_ms;
   r->create_seq = job->create_seq;
   r->notify_failures = bsim__notify_failures(job);
+  r->reply_total = BSIM_SIZE_UNKNOWN;
+  if (job->reply != NULL) {
+    r->reply_name = job->reply->name;
+    r->reply_total = job->reply->bytes_total;
+    r->reply_done = job->reply->bytes_done;
+  }
   r->file_count = job->file_count;
   for (uint32_t i = 0; i < job->file_count; i++) {
     const struct bsim__file *f = &job->files[i];
@@ -144,6 +150,47 @@ static bsim_hr pack_cmdline(bsim_job *job, struct bsim__store_job *rec,
   return BSIM_S_OK;
 }
 
+/* FNV-1a over the cold fields (struct bsim__store_job): a save rewrites
+ * them only when this digest differs from the one last saved. NULL and ""
+ * hash apart; the digest is never 0, which means "never saved". */
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 0x100000001b3ull;
+  return h;
+}
+
+static uint64_t mix_str(uint64_t h, const char *s) {
+  if (s == NULL) return mix(h, "\1", 1);
+  return mix(h, s, strlen(s) + 1);
+}
+
+static uint64_t cold_digest(const struct bsim__store_job *r) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  const char *strs[] = {r->owner,          r->display_name, r->description,
+                        r->proxy_list,     r->bypass_list,  r->cmd_program,
+                        r->custom_headers, r->reply_name};
+  for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+    h = mix_str(h, strs[i]);
+  const uint64_t nums[] = {(uint64_t)r->owner_admin,
+                           r->type,
+                           (uint64_t)r->created_unix_ms,
+                           r->create_seq,
+                           r->security_flags,
+                           r->max_bytes_per_s,
+                           r->cmd_args_len,
+                           r->credentials_len,
+                           r->file_count};
+  h = mix(h, nums, sizeof nums);
+  if (r->cmd_program != NULL) h = mix(h, r->cmd_args, r->cmd_args_len);
+  if (r->credentials != NULL) h = mix(h, r->credentials, r->credentials_len);
+  for (uint32_t i = 0; i < r->file_count; i++) {
+    h = mix_str(mix_str(h, r->files[i].remote), r->files[i].local);
+    h = mix(h, &r->files[i].temp_id, sizeof r->files[i].temp_id);
+  }
+  return h != 0 ? h : 1;
+}
+
 static bsim_hr save_job(bsim_manager *mgr, bsim_job *job) {
   bsim_hr hr = sync_temps(job);
   if (BSIM_FAILED(hr)) return hr;
@@ -155,11 +202,16 @@ static bsim_hr save_job(bsim_manager *mgr, bsim_job *job) {
   }
   struct bsim__store_job rec;
   to_record(job, files, &rec);
-  rec.files_changed = job->store_files;
-  char *args = NULL;
+  char *args = NULL, *creds = NULL;
   hr = pack_cmdline(job, &rec, &args);
+  if (BSIM_SUCCEEDED(hr)) hr = bsim__http_pack(job, &rec, &creds);
+  uint64_t cold = cold_digest(&rec);
+  rec.cold_changed = cold != job->store_cold;
   if (BSIM_SUCCEEDED(hr)) hr = mgr->store_ops->save_job(mgr->store, &rec);
-  if (BSIM_SUCCEEDED(hr)) job->store_files = 0;
+  /* Until the commit, a failure rolls this back: flush forgets the
+   * digests of the jobs it could not commit. */
+  if (BSIM_SUCCEEDED(hr)) job->store_cold = cold;
+  bsim__free(creds);
   bsim__free(args);
   if (files != &one) bsim__free(files);
   return hr;
@@ -204,7 +256,11 @@ bsim_hr bsim__store_flush(bsim_manager *mgr) {
     hr = mgr->store_ops->commit(mgr->store, &meta);
   }
   if (BSIM_FAILED(hr)) {
-    /* Everything stays pending: the next flush writes it all again. */
+    /* Everything stays pending: the next flush writes it all again, the
+     * cold fields included (the rollback took them back too). */
+    for (uint32_t i = 0; i < mgr->store_dirty_len; i++) {
+      mgr->store_dirty[i]->store_cold = 0;
+    }
     trace_failure(mgr, hr);
     return hr;
   }
@@ -244,20 +300,16 @@ void bsim__store_job_changed(bsim_job *job) {
   if (mgr == NULL || !mgr->store_on || bsim__fsm_is_final(job->state)) {
     return;
   }
-  job->store_files = 1; /* progress, a new file, a property */
-  mark(mgr, job);
+  mark(mgr, job); /* progress, a new file, a property */
 }
 
 void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
   bsim_manager *mgr = job->mgr;
   if (mgr == NULL || !mgr->store_on) return;
-  /* Leaving or entering a transfer moves offsets (a stop keeps the bytes
-   * written so far, §13). */
-  if (bsim__fsm_is_active((int)from) || bsim__fsm_is_active(job->state)) {
-    job->store_files = 1;
-  }
+  (void)from; /* every save writes the files' progress with the state */
   if (bsim__fsm_is_final(job->state)) {
-    bsim_hr hr = mgr->store_ops->delete_job(mgr->store, job->id_text);
+    bsim_hr hr =
+        mgr->store_ops->delete_job(mgr->store, job->id_text, job->create_seq);
     if (BSIM_FAILED(hr)) trace_failure(mgr, hr);
     mgr->store_pending = 1;
   } else {
@@ -447,6 +499,20 @@ static bsim_hr restore_cmdline(struct restore_ctx *rc, bsim_job *job,
   return hr;
 }
 
+/* The reply of an upload-reply job (reference §9): its name and progress;
+ * the bytes themselves wait in the temporary file. */
+static bsim_hr restore_reply(bsim_job *job, const struct bsim__store_job *r) {
+  if (r->reply_name == NULL && r->reply_total == BSIM_SIZE_UNKNOWN &&
+      r->reply_done == 0) {
+    return BSIM_S_OK;
+  }
+  job->reply = bsim__calloc(1, sizeof *job->reply);
+  if (job->reply == NULL) return BSIM_E_OUTOFMEMORY;
+  job->reply->bytes_total = r->reply_total;
+  job->reply->bytes_done = r->reply_done;
+  return copy_str(&job->reply->name, r->reply_name);
+}
+
 static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
   struct restore_ctx *rc = user;
   bsim_manager *mgr = rc->mgr;
@@ -474,6 +540,9 @@ static bsim_hr restore_one(void *user, const struct bsim__store_job *r) {
     hr = bsim__notify_restore_failures(job, r->notify_failures);
   }
   if (BSIM_SUCCEEDED(hr)) hr = restore_cmdline(rc, job, r);
+  if (BSIM_SUCCEEDED(hr)) hr = bsim__http_restore(job, r);
+  if (hr == BSIM_E_DATABASE_CORRUPT) hr = bad_record(rc, r->id, "bad options");
+  if (BSIM_SUCCEEDED(hr)) hr = restore_reply(job, r);
   restore_activity(mgr, job, r->last_activity_ms);
   /* A TRANSFERRED job whose bytes are no longer all there fetches the
    * rest again. On failure the job still goes into a consistent state, so

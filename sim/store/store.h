@@ -23,7 +23,7 @@
 
 /** The schema version this build writes; older stores are migrated on
  * open, newer ones refused. */
-#define BSIM__STORE_SCHEMA_VERSION 5
+#define BSIM__STORE_SCHEMA_VERSION 6
 
 struct bsim__store_file {
   const char *remote;
@@ -41,7 +41,14 @@ struct bsim__store_file {
 };
 
 /** One job, as kept. Times in ms: *_unix_ms on the wall clock, the others
- * on the manager's monotonic clock (UINT64_MAX = not running). */
+ * on the manager's monotonic clock (UINT64_MAX = not running).
+ *
+ * Two kinds of field: what changes with every state change and every
+ * checkpoint (state, error, timers, counters, the files' progress: "hot")
+ * and what changes rarely (names, owner, options, the files' names:
+ * "cold"). The engine says with cold_changed whether any cold field
+ * differs from what was last saved, so the common save rewrites one small
+ * row (docs/store.md "Schema"). */
 struct bsim__store_job {
   const char *id; /* "{GUID}" */
   const char *owner;
@@ -61,9 +68,20 @@ struct bsim__store_job {
   const char *cmd_program;
   const char *cmd_args;
   size_t cmd_args_len;
+  /* HttpOptions (reference §1.13) and credentials (§1.5): the headers
+   * (NULL: none), the BG_SSL_* and redirect flags, the bandwidth cap, and
+   * the credentials packed by bsim__http_pack (NULL: none). */
+  const char *custom_headers;
+  uint32_t security_flags;
+  uint64_t max_bytes_per_s;
+  const void *credentials;
+  size_t credentials_len;
+  /* Upload-reply (§9): SetReplyFileName (NULL: generated) and progress. */
+  const char *reply_name;
+  uint64_t reply_total, reply_done;
   uint32_t file_count;
   const struct bsim__store_file *files;
-  int files_changed; /* save: 0 keeps the stored file rows as they are */
+  int cold_changed; /* save: 0 keeps the stored cold fields as they are */
 };
 
 /** Manager-wide position: where time and the trace stood at the commit. */
@@ -91,7 +109,7 @@ struct bsim__store_ops {
   bsim_hr (*load)(void *ctx, struct bsim__store_meta *meta,
                   bsim__store_job_cb cb, void *user);
   bsim_hr (*save_job)(void *ctx, const struct bsim__store_job *rec);
-  bsim_hr (*delete_job)(void *ctx, const char *id);
+  bsim_hr (*delete_job)(void *ctx, const char *id, uint64_t create_seq);
   /** Make every save and delete since the last commit durable. */
   bsim_hr (*commit)(void *ctx, const struct bsim__store_meta *meta);
   /** A sentence on the last failure, naming the file. */

@@ -32,9 +32,10 @@ static bsim_hr mem_save_job(void *ctx, const struct bsim__store_job *rec) {
   return BSIM_S_OK;
 }
 
-static bsim_hr mem_delete_job(void *ctx, const char *id) {
+static bsim_hr mem_delete_job(void *ctx, const char *id, uint64_t seq) {
   (void)ctx;
   (void)id;
+  (void)seq;
   return BSIM_S_OK;
 }
 

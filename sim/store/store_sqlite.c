@@ -1,80 +1,60 @@
 /* bitsim — the durable store on SQLite (design.md "Durable store",
- * reference §13): the one file of the project that includes <sqlite3.h>.
+ * reference §13): with store_sqlite_schema.c, the only files of the
+ * project that include <sqlite3.h>.
  *
  * The database runs in WAL mode with synchronous=FULL, so a commit is on
  * disk when it returns; it is opened with locking_mode=EXCLUSIVE and the
  * write lock taken at once, so a second process opening the same store is
  * refused (E_WIN32_SHARING_VIOLATION) instead of interleaving its writes.
  *
- * Schema (docs/store.md): meta(key, value) for the position of time and
- * trace, jobs(one row per live job), files(one row per file of a job).
- * PRAGMA user_version carries the schema version; open migrates older
- * stores step by step in one transaction and refuses newer ones. A file
- * SQLite cannot read is reported as BG_E_DATABASE_CORRUPT and left as it
- * is: nothing here deletes or recreates a store.
+ * Schema (docs/store.md, store_sqlite_schema.c): meta(key, value) for the
+ * position of time and trace; jobs and files for what changes rarely
+ * (names, owner, options), written only when the engine says a cold field
+ * changed; progress, one small row per job keyed by its creation number,
+ * for what every state change and checkpoint rewrites, with the files'
+ * progress packed into one blob (store_pack.c). A file SQLite cannot read
+ * is reported as BG_E_DATABASE_CORRUPT and left as it is: nothing here
+ * deletes or recreates a store.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
-#include "store/store.h"
-
-enum { ST_JOB, ST_FILE, ST_DEL_JOB, ST_DEL_FILES, ST_META, ST_COUNT };
-
-struct sqlite_store {
-  sqlite3 *db;
-  sqlite3_stmt *st[ST_COUNT];
-  int in_tx;
-  struct bsim__store_meta written; /* what meta holds: unchanged keys are
-                                      not written again */
-  char *path;
-  char why[512];
-};
-
-/* Each step takes the schema from version i to i + 1. */
-static const char *const migrations[BSIM__STORE_SCHEMA_VERSION] = {
-    /* 0 -> 1: the first schema. */
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
-    " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"
-    " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"
-    " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"
-    " error_count INTEGER, cur_file INTEGER, display_name TEXT,"
-    " description TEXT, proxy_list TEXT, bypass_list TEXT,"
-    " has_error INTEGER, err_code INTEGER, err_context INTEGER,"
-    " err_file_index INTEGER, err_http_status INTEGER,"
-    " created_unix_ms INTEGER, modified_unix_ms INTEGER,"
-    " completed_unix_ms INTEGER, te_since_ms INTEGER,"
-    " noprog_since_ms INTEGER, active_acc_ms INTEGER,"
-    " last_activity_ms INTEGER, create_seq INTEGER) WITHOUT ROWID;"
-    "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"
-    " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"
-    " transferred INTEGER, completed INTEGER, temp_made INTEGER,"
-    " from_peer INTEGER, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;",
-    /* 1 -> 2: load in creation order without sorting. */
-    "CREATE INDEX IF NOT EXISTS jobs_by_seq ON jobs(create_seq);",
-    /* 2 -> 3: validation state and peer statistics of files (§7, §11). */
-    "ALTER TABLE files ADD COLUMN valid INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE files ADD COLUMN peer_held INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE files ADD COLUMN bytes_origin INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE files ADD COLUMN bytes_peers INTEGER NOT NULL DEFAULT 0;",
-    /* 3 -> 4: callbacks that did not deliver (reference §6). */
-    "ALTER TABLE jobs ADD COLUMN notify_failures INTEGER NOT NULL DEFAULT 0;",
-    /* 4 -> 5: the notify command line (reference §13). */
-    "ALTER TABLE jobs ADD COLUMN cmd_program TEXT;"
-    "ALTER TABLE jobs ADD COLUMN cmd_args BLOB;",
-};
+#include "store/store_pack.h"
+#include "store/store_sqlite.h"
 
 static const char *const sql[ST_COUNT] = {
-    [ST_JOB] = "INSERT OR REPLACE INTO jobs VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
-               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_FILE] = "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?,"
-                "?,?,?,?)",
+    [ST_JOB] = "INSERT OR REPLACE INTO jobs(id, owner, owner_admin, type,"
+               " display_name, description, proxy_list, bypass_list,"
+               " created_unix_ms, create_seq, cmd_program, cmd_args,"
+               " custom_headers, security_flags, max_bytes_per_s,"
+               " credentials, reply_name)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_PROGRESS] = "INSERT OR REPLACE INTO progress VALUES(?,?,?,?,?,?,?,?,"
+                    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_FILE] = "INSERT OR REPLACE INTO files(job_id, idx, remote, local,"
+                " temp_id) VALUES(?,?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
+    [ST_DEL_PROGRESS] = "DELETE FROM progress WHERE seq = ?",
     [ST_DEL_FILES] = "DELETE FROM files WHERE job_id = ?",
     [ST_META] = "INSERT OR REPLACE INTO meta VALUES(?, ?)",
 };
+
+/* The columns load reads, in this order (row_to_job). */
+static const char load_sql[] =
+    "SELECT j.id, j.owner, j.owner_admin, j.type, j.display_name,"
+    " j.description, j.proxy_list, j.bypass_list, j.created_unix_ms,"
+    " j.create_seq, j.cmd_program, j.cmd_args, j.custom_headers,"
+    " j.security_flags, j.max_bytes_per_s, j.credentials, j.reply_name,"
+    " p.state, p.priority, p.proxy_usage, p.notify_flags,"
+    " p.min_retry_delay_s, p.no_progress_timeout_s, p.max_download_time_s,"
+    " p.error_count, p.cur_file, p.has_error, p.err_code, p.err_context,"
+    " p.err_file_index, p.err_http_status, p.modified_unix_ms,"
+    " p.completed_unix_ms, p.te_since_ms, p.noprog_since_ms,"
+    " p.active_acc_ms, p.last_activity_ms, p.notify_failures,"
+    " p.reply_total, p.reply_done, p.files, p.seq"
+    " FROM jobs j LEFT JOIN progress p ON p.seq = j.create_seq"
+    " ORDER BY j.create_seq";
 
 static bsim_hr hr_of(int rc) {
   switch (rc & 0xff) {
@@ -104,8 +84,7 @@ static bsim_hr hr_of(int rc) {
   }
 }
 
-/* Record a failure as a sentence naming the file; returns its HRESULT. */
-static bsim_hr fail(struct sqlite_store *s, int rc, const char *doing) {
+bsim_hr bsim__sqlite_fail(struct sqlite_store *s, int rc, const char *doing) {
   bsim_hr hr = hr_of(rc);
   const char *what = s->db != NULL ? sqlite3_errmsg(s->db) : "";
   if (hr == BSIM_E_DATABASE_CORRUPT) what = "not a readable job store";
@@ -117,55 +96,12 @@ static bsim_hr fail(struct sqlite_store *s, int rc, const char *doing) {
   return hr;
 }
 
+static bsim_hr fail(struct sqlite_store *s, int rc, const char *doing) {
+  return bsim__sqlite_fail(s, rc, doing);
+}
+
 static int exec(struct sqlite_store *s, const char *text) {
   return sqlite3_exec(s->db, text, NULL, NULL, NULL);
-}
-
-static int user_version(struct sqlite_store *s, int *out) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    *out = sqlite3_column_int(st, 0);
-    rc = SQLITE_OK;
-  }
-  sqlite3_finalize(st);
-  return rc;
-}
-
-/* Bring the schema to this build's version in one transaction. */
-static bsim_hr migrate(struct sqlite_store *s) {
-  int version = 0;
-  int rc = exec(s, "BEGIN IMMEDIATE");
-  if (rc == SQLITE_OK) rc = user_version(s, &version);
-  if (rc != SQLITE_OK) {
-    exec(s, "ROLLBACK");
-    return fail(s, rc, "reading the schema version");
-  }
-  if (version > BSIM__STORE_SCHEMA_VERSION || version < 0) {
-    exec(s, "ROLLBACK");
-    snprintf(s->why, sizeof s->why,
-             "job store %s: schema version %d is newer than this build "
-             "reads (%d); refusing to open it",
-             s->path, version, BSIM__STORE_SCHEMA_VERSION);
-    return BSIM_E_DATABASE_CORRUPT;
-  }
-  for (int v = version; v < BSIM__STORE_SCHEMA_VERSION && rc == SQLITE_OK;
-       v++) {
-    rc = exec(s, migrations[v]);
-  }
-  if (rc == SQLITE_OK && version != BSIM__STORE_SCHEMA_VERSION) {
-    char pragma[48];
-    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
-             BSIM__STORE_SCHEMA_VERSION);
-    rc = exec(s, pragma);
-  }
-  if (rc == SQLITE_OK) rc = exec(s, "COMMIT");
-  if (rc != SQLITE_OK) {
-    bsim_hr hr = fail(s, rc, "migrating the schema");
-    exec(s, "ROLLBACK");
-    return hr;
-  }
-  return BSIM_S_OK;
 }
 
 static bsim_hr configure(struct sqlite_store *s) {
@@ -177,7 +113,7 @@ static bsim_hr configure(struct sqlite_store *s) {
   if (rc != SQLITE_OK) return fail(s, rc, "entering WAL mode");
   rc = exec(s, "PRAGMA synchronous = FULL");
   if (rc != SQLITE_OK) return fail(s, rc, "setting synchronous");
-  bsim_hr hr = migrate(s);
+  bsim_hr hr = bsim__sqlite_migrate(s);
   if (BSIM_FAILED(hr)) return hr;
   rc = exec(s, "PRAGMA quick_check(1)");
   if (rc != SQLITE_OK) return fail(s, rc, "checking integrity");
@@ -196,6 +132,7 @@ static void sqlite_close(void *ctx) {
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(s->st[i]);
   sqlite3_close(s->db);
+  bsim__free(s->pack);
   bsim__free(s->path);
   bsim__free(s);
 }
@@ -234,12 +171,11 @@ static void free_files(struct bsim__store_file *files, uint32_t count) {
     bsim__free((char *)files[i].remote);
 }
 
-/* The files of one job, into a growing array (freed by the caller). The
- * two strings of a file are copied into one block: column text lives only
- * until the next step. */
-static int load_files(struct sqlite_store *s, const char *id,
-                      struct bsim__store_file **files, uint32_t *count,
-                      sqlite3_stmt *st) {
+/* The names of one job's files, into a growing array (freed by the
+ * caller). The two strings of a file are copied into one block: column
+ * text lives only until the next step. */
+static int load_files(const char *id, struct bsim__store_file **files,
+                      uint32_t *count, sqlite3_stmt *st) {
   sqlite3_reset(st);
   sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
   int rc;
@@ -249,7 +185,7 @@ static int load_files(struct sqlite_store *s, const char *id,
         bsim__realloc(*files, (*count + 1) * sizeof **files);
     if (grown == NULL) return SQLITE_NOMEM;
     *files = grown;
-    struct bsim__store_file *f = &grown[(*count)++];
+    struct bsim__store_file *f = &grown[*count];
     memset(f, 0, sizeof *f);
     const char *remote = col_text(st, 0), *local = col_text(st, 1);
     if (remote == NULL || local == NULL) return SQLITE_CORRUPT;
@@ -260,29 +196,38 @@ static int load_files(struct sqlite_store *s, const char *id,
     memcpy(block + rlen, local, llen);
     f->remote = block;
     f->local = block + rlen;
-    f->bytes_total = col_u64(st, 2);
-    f->bytes_done = col_u64(st, 3);
-    f->temp_id = (uint32_t)sqlite3_column_int64(st, 4);
-    f->transferred = (uint8_t)sqlite3_column_int(st, 5);
-    f->completed = (uint8_t)sqlite3_column_int(st, 6);
-    f->temp_made = (uint8_t)sqlite3_column_int(st, 7);
-    f->from_peer = (uint8_t)sqlite3_column_int(st, 8);
-    f->valid = (uint8_t)sqlite3_column_int(st, 9);
-    f->peer_held = (uint8_t)sqlite3_column_int(st, 10);
-    f->bytes_origin = col_u64(st, 11);
-    f->bytes_peers = col_u64(st, 12);
+    f->temp_id = (uint32_t)sqlite3_column_int64(st, 2);
+    (*count)++;
   }
-  (void)s;
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static void row_to_job(sqlite3_stmt *st, struct bsim__store_job *r) {
-  memset(r, 0, sizeof *r);
+/* Columns 0-16 of load_sql: the cold part, from jobs. */
+static void row_to_cold(sqlite3_stmt *st, struct bsim__store_job *r) {
   r->id = col_text(st, 0);
   r->owner = col_text(st, 1);
   r->owner_admin = sqlite3_column_int(st, 2);
+  r->type = (uint32_t)sqlite3_column_int64(st, 3);
+  r->display_name = col_text(st, 4);
+  r->description = col_text(st, 5);
+  r->proxy_list = col_text(st, 6);
+  r->bypass_list = col_text(st, 7);
+  r->created_unix_ms = sqlite3_column_int64(st, 8);
+  r->create_seq = col_u64(st, 9);
+  r->cmd_program = col_text(st, 10);
+  r->cmd_args = sqlite3_column_blob(st, 11);
+  r->cmd_args_len = (size_t)sqlite3_column_bytes(st, 11);
+  r->custom_headers = col_text(st, 12);
+  r->security_flags = (uint32_t)sqlite3_column_int64(st, 13);
+  r->max_bytes_per_s = col_u64(st, 14);
+  r->credentials = sqlite3_column_blob(st, 15);
+  r->credentials_len = (size_t)sqlite3_column_bytes(st, 15);
+  r->reply_name = col_text(st, 16);
+}
+
+/* Columns 17-39 of load_sql: the hot part, from progress. */
+static void row_to_hot(sqlite3_stmt *st, struct bsim__store_job *r) {
   uint32_t *u32[] = {&r->state,
-                     &r->type,
                      &r->priority,
                      &r->proxy_usage,
                      &r->notify_flags,
@@ -291,28 +236,21 @@ static void row_to_job(sqlite3_stmt *st, struct bsim__store_job *r) {
                      &r->max_download_time_s,
                      &r->error_count,
                      &r->cur_file};
-  for (int i = 0; i < 10; i++)
-    *u32[i] = (uint32_t)sqlite3_column_int64(st, 3 + i);
-  r->display_name = col_text(st, 13);
-  r->description = col_text(st, 14);
-  r->proxy_list = col_text(st, 15);
-  r->bypass_list = col_text(st, 16);
-  r->has_error = sqlite3_column_int(st, 17);
+  for (int i = 0; i < 9; i++)
+    *u32[i] = (uint32_t)sqlite3_column_int64(st, 17 + i);
+  r->has_error = sqlite3_column_int(st, 26);
   int64_t *i64[] = {&r->err_code,         &r->err_context,
                     &r->err_file_index,   &r->err_http_status,
-                    &r->created_unix_ms,  &r->modified_unix_ms,
-                    &r->completed_unix_ms};
-  for (int i = 0; i < 7; i++)
-    *i64[i] = sqlite3_column_int64(st, 18 + i);
-  r->te_since_ms = col_u64(st, 25);
-  r->noprog_since_ms = col_u64(st, 26);
-  r->active_acc_ms = col_u64(st, 27);
-  r->last_activity_ms = col_u64(st, 28);
-  r->create_seq = col_u64(st, 29);
-  r->notify_failures = (uint32_t)sqlite3_column_int64(st, 30);
-  r->cmd_program = col_text(st, 31);
-  r->cmd_args = sqlite3_column_blob(st, 32);
-  r->cmd_args_len = (size_t)sqlite3_column_bytes(st, 32);
+                    &r->modified_unix_ms, &r->completed_unix_ms};
+  for (int i = 0; i < 6; i++)
+    *i64[i] = sqlite3_column_int64(st, 27 + i);
+  r->te_since_ms = col_u64(st, 33);
+  r->noprog_since_ms = col_u64(st, 34);
+  r->active_acc_ms = col_u64(st, 35);
+  r->last_activity_ms = col_u64(st, 36);
+  r->notify_failures = (uint32_t)sqlite3_column_int64(st, 37);
+  r->reply_total = col_u64(st, 38);
+  r->reply_done = col_u64(st, 39);
 }
 
 static int load_meta(struct sqlite_store *s, struct bsim__store_meta *meta) {
@@ -337,6 +275,29 @@ static int load_meta(struct sqlite_store *s, struct bsim__store_meta *meta) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* One row of load_sql with its files: SQLITE_CORRUPT if a part is missing
+ * or the progress blob does not match the files. */
+static int load_row(sqlite3_stmt *jobs, sqlite3_stmt *files,
+                    struct bsim__store_file **buf,
+                    struct bsim__store_job *rec) {
+  memset(rec, 0, sizeof *rec);
+  row_to_cold(jobs, rec);
+  if (rec->id == NULL || rec->owner == NULL || rec->display_name == NULL ||
+      sqlite3_column_type(jobs, 41) == SQLITE_NULL) {
+    return SQLITE_CORRUPT;
+  }
+  row_to_hot(jobs, rec);
+  int rc = load_files(rec->id, buf, &rec->file_count, files);
+  rec->files = *buf;
+  if (rc != SQLITE_OK) return rc;
+  const void *blob = sqlite3_column_blob(jobs, 40);
+  size_t len = (size_t)sqlite3_column_bytes(jobs, 40);
+  if (bsim__store_unpack_files(blob, len, *buf, rec->file_count) != 0) {
+    return SQLITE_CORRUPT;
+  }
+  return SQLITE_OK;
+}
+
 static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
                            bsim__store_job_cb cb, void *user) {
   struct sqlite_store *s = ctx;
@@ -345,28 +306,18 @@ static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
   bsim_hr hr = BSIM_S_OK;
   int rc = load_meta(s, meta);
   if (rc == SQLITE_OK) {
-    rc = sqlite3_prepare_v2(s->db, "SELECT * FROM jobs ORDER BY create_seq", -1,
-                            &jobs, NULL);
+    rc = sqlite3_prepare_v2(s->db, load_sql, -1, &jobs, NULL);
   }
   if (rc == SQLITE_OK) {
     rc = sqlite3_prepare_v2(s->db,
-                            "SELECT remote, local, bytes_total, bytes_done, "
-                            "temp_id, transferred, completed, temp_made, "
-                            "from_peer, valid, peer_held, bytes_origin, "
-                            "bytes_peers FROM files WHERE job_id = ? "
-                            "ORDER BY idx",
+                            "SELECT remote, local, temp_id FROM files"
+                            " WHERE job_id = ? ORDER BY idx",
                             -1, &files, NULL);
   }
   while (rc == SQLITE_OK && BSIM_SUCCEEDED(hr) &&
          (rc = sqlite3_step(jobs)) == SQLITE_ROW) {
     struct bsim__store_job rec;
-    row_to_job(jobs, &rec);
-    if (rec.id == NULL || rec.owner == NULL || rec.display_name == NULL) {
-      rc = SQLITE_CORRUPT;
-      break;
-    }
-    rc = load_files(s, rec.id, &buf, &rec.file_count, files);
-    rec.files = buf;
+    rc = load_row(jobs, files, &buf, &rec);
     if (rc == SQLITE_OK) hr = cb(user, &rec);
     free_files(buf, rec.file_count);
   }
@@ -395,12 +346,49 @@ static int bind_u64(sqlite3_stmt *st, int i, uint64_t v) {
   return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
 }
 
-static void bind_job(sqlite3_stmt *st, const struct bsim__store_job *r) {
+/* A blob or NULL; len 0 with a non-NULL pointer is an empty blob. */
+static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len) {
+  if (p == NULL) {
+    sqlite3_bind_null(st, i);
+  } else {
+    sqlite3_bind_blob(st, i, p, (int)len, SQLITE_STATIC);
+  }
+}
+
+static void bind_cold(sqlite3_stmt *st, const struct bsim__store_job *r) {
   sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, r->owner_admin);
+  sqlite3_bind_int64(st, 4, r->type);
+  const char *texts[] = {r->display_name, r->description, r->proxy_list,
+                         r->bypass_list};
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_text(st, 5 + i, texts[i], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, r->created_unix_ms);
+  bind_u64(st, 10, r->create_seq);
+  sqlite3_bind_text(st, 11, r->cmd_program, -1, SQLITE_STATIC);
+  bind_blob(st, 12, r->cmd_program != NULL ? r->cmd_args : NULL,
+            r->cmd_args_len);
+  sqlite3_bind_text(st, 13, r->custom_headers, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 14, r->security_flags);
+  bind_u64(st, 15, r->max_bytes_per_s);
+  bind_blob(st, 16, r->credentials, r->credentials_len);
+  sqlite3_bind_text(st, 17, r->reply_name, -1, SQLITE_STATIC);
+}
+
+static int save_progress(struct sqlite_store *s,
+                         const struct bsim__store_job *r) {
+  size_t need = (size_t)r->file_count * BSIM__STORE_PACKED_FILE_MAX + 1;
+  if (need > s->pack_cap) {
+    unsigned char *grown = bsim__realloc(s->pack, need);
+    if (grown == NULL) return SQLITE_NOMEM;
+    s->pack = grown;
+    s->pack_cap = need;
+  }
+  size_t len = bsim__store_pack_files(r->files, r->file_count, s->pack);
+  sqlite3_stmt *st = s->st[ST_PROGRESS];
+  bind_u64(st, 1, r->create_seq);
   const uint32_t u32[] = {r->state,
-                          r->type,
                           r->priority,
                           r->proxy_usage,
                           r->notify_flags,
@@ -409,31 +397,22 @@ static void bind_job(sqlite3_stmt *st, const struct bsim__store_job *r) {
                           r->max_download_time_s,
                           r->error_count,
                           r->cur_file};
-  for (int i = 0; i < 10; i++)
-    sqlite3_bind_int64(st, 4 + i, u32[i]);
-  const char *texts[] = {r->display_name, r->description, r->proxy_list,
-                         r->bypass_list};
-  for (int i = 0; i < 4; i++)
-    sqlite3_bind_text(st, 14 + i, texts[i], -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 18, r->has_error);
+  for (int i = 0; i < 9; i++)
+    sqlite3_bind_int64(st, 2 + i, u32[i]);
+  sqlite3_bind_int(st, 11, r->has_error);
   const int64_t i64[] = {r->err_code,         r->err_context,
                          r->err_file_index,   r->err_http_status,
-                         r->created_unix_ms,  r->modified_unix_ms,
-                         r->completed_unix_ms};
+                         r->modified_unix_ms, r->completed_unix_ms};
+  for (int i = 0; i < 6; i++)
+    sqlite3_bind_int64(st, 12 + i, i64[i]);
+  const uint64_t u64[] = {r->te_since_ms,     r->noprog_since_ms,
+                          r->active_acc_ms,   r->last_activity_ms,
+                          r->notify_failures, r->reply_total,
+                          r->reply_done};
   for (int i = 0; i < 7; i++)
-    sqlite3_bind_int64(st, 19 + i, i64[i]);
-  bind_u64(st, 26, r->te_since_ms);
-  bind_u64(st, 27, r->noprog_since_ms);
-  bind_u64(st, 28, r->active_acc_ms);
-  bind_u64(st, 29, r->last_activity_ms);
-  bind_u64(st, 30, r->create_seq);
-  sqlite3_bind_int64(st, 31, r->notify_failures);
-  sqlite3_bind_text(st, 32, r->cmd_program, -1, SQLITE_STATIC);
-  if (r->cmd_program != NULL) {
-    sqlite3_bind_blob(st, 33, r->cmd_args, (int)r->cmd_args_len, SQLITE_STATIC);
-  } else {
-    sqlite3_bind_null(st, 33);
-  }
+    bind_u64(st, 18 + i, u64[i]);
+  sqlite3_bind_blob(st, 25, s->pack, (int)len, SQLITE_STATIC);
+  return run(st);
 }
 
 static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,
@@ -443,41 +422,37 @@ static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,
   sqlite3_bind_int64(st, 2, idx);
   sqlite3_bind_text(st, 3, f->remote, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, f->local, -1, SQLITE_STATIC);
-  bind_u64(st, 5, f->bytes_total);
-  bind_u64(st, 6, f->bytes_done);
-  sqlite3_bind_int64(st, 7, f->temp_id);
-  sqlite3_bind_int(st, 8, f->transferred);
-  sqlite3_bind_int(st, 9, f->completed);
-  sqlite3_bind_int(st, 10, f->temp_made);
-  sqlite3_bind_int(st, 11, f->from_peer);
-  sqlite3_bind_int(st, 12, f->valid);
-  sqlite3_bind_int(st, 13, f->peer_held);
-  bind_u64(st, 14, f->bytes_origin);
-  bind_u64(st, 15, f->bytes_peers);
+  sqlite3_bind_int64(st, 5, f->temp_id);
   return run(st);
 }
 
+/* The common save is one progress row; the cold row and the file names
+ * only when the engine says they changed. Files are only ever appended to
+ * a job or renamed: an upsert per file keeps the rows without deleting
+ * first. */
 static bsim_hr sqlite_save_job(void *ctx, const struct bsim__store_job *rec) {
   struct sqlite_store *s = ctx;
   int rc = begin(s);
-  if (rc == SQLITE_OK) {
-    bind_job(s->st[ST_JOB], rec);
+  if (rc == SQLITE_OK && rec->cold_changed) {
+    bind_cold(s->st[ST_JOB], rec);
     rc = run(s->st[ST_JOB]);
+    for (uint32_t i = 0; rc == SQLITE_OK && i < rec->file_count; i++) {
+      rc = save_file(s, rec->id, i, &rec->files[i]);
+    }
   }
-  /* Files are only ever appended to a job: an upsert per file keeps the
-   * rows without deleting first. */
-  for (uint32_t i = 0;
-       rc == SQLITE_OK && rec->files_changed && i < rec->file_count; i++) {
-    rc = save_file(s, rec->id, i, &rec->files[i]);
-  }
+  if (rc == SQLITE_OK) rc = save_progress(s, rec);
   return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "saving a job");
 }
 
-static bsim_hr sqlite_delete_job(void *ctx, const char *id) {
+static bsim_hr sqlite_delete_job(void *ctx, const char *id, uint64_t seq) {
   struct sqlite_store *s = ctx;
   int rc = begin(s);
   for (int i = ST_DEL_JOB; rc == SQLITE_OK && i <= ST_DEL_FILES; i++) {
-    sqlite3_bind_text(s->st[i], 1, id, -1, SQLITE_STATIC);
+    if (i == ST_DEL_PROGRESS) {
+      bind_u64(s->st[i], 1, seq);
+    } else {
+      sqlite3_bind_text(s->st[i], 1, id, -1, SQLITE_STATIC);
+    }
     rc = run(s->st[i]);
   }
   return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "deleting a job");

@@ -26,6 +26,7 @@
 
 #include "bitsim.h"
 #include "bitsim/notify.h"
+#include "internal.h"
 #include "bsim_test.h"
 #include "bsim_engine_fixture.h"
 
@@ -470,7 +471,7 @@ static void test_store_newer_schema_refused(void **state) {
   (void)state;
   fresh("store_newer");
   assert_int_equal(try_open(), BSIM_S_OK);
-  assert_int_equal(user_version(), 5);
+  assert_int_equal(user_version(), 6);
   set_user_version(99);
   assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
   assert_non_null(strstr(bsim_manager_store_error(), db));
@@ -533,7 +534,7 @@ static void test_store_older_schema_migrated(void **state) {
   assert_int_equal(bsim_job_set_description(job, "now v3"), BSIM_S_OK);
   bsim_job_unref(job);
   fx_free(mgr);
-  assert_int_equal(user_version(), 5);
+  assert_int_equal(user_version(), 6);
   mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
   job = find(mgr, &id);
   assert_int_equal(bsim_job_get_description(job, &text), BSIM_S_OK);
@@ -541,6 +542,178 @@ static void test_store_older_schema_migrated(void **state) {
   bsim_free(text);
   bsim_job_unref(job);
   fx_free(mgr);
+}
+
+/* §1.13, §1.5, §9, §13: HttpOptions, credentials and an upload-reply's
+ * reply file name survive a restart (the store keeps them with the job). */
+static void test_store_http_options_and_reply_kept(void **state) {
+  (void)state;
+  fresh("store_options");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("a"));
+  assert_int_equal(bsim_job_set_custom_headers(job, "X-A: 1\r\nX-B: 2"),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_set_security_flags(job, 0x0004), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_max_bandwidth(job, 65536), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_credentials(job, BSIM_AUTH_TARGET_SERVER,
+                                            BSIM_AUTH_SCHEME_BASIC, "bob",
+                                            "s3cret"),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_set_credentials(job, BSIM_AUTH_TARGET_PROXY,
+                                            BSIM_AUTH_SCHEME_NTLM, NULL, NULL),
+                   BSIM_S_OK);
+  bsim_job *up = NULL;
+  assert_int_equal(bsim_job_create(mgr, "alice", "up",
+                                   BSIM_JOB_TYPE_UPLOAD_REPLY, NULL, &up),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_set_reply_file_name(up, local_path("reply")),
+                   BSIM_S_OK);
+  bsim_guid id, up_id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  assert_int_equal(bsim_job_get_id(up, &up_id), BSIM_S_OK);
+  bsim_job_unref(job);
+  bsim_job_unref(up);
+  fx_free(mgr);
+
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  struct bsim__job_http_view v;
+  bsim__job_http(job, &v);
+  assert_string_equal(v.custom_headers, "X-A: 1\r\nX-B: 2");
+  assert_int_equal(v.security_flags, 0x0004);
+  assert_int_equal(v.max_bytes_per_s, 65536);
+  assert_string_equal(v.user[BSIM_AUTH_TARGET_SERVER][BSIM_AUTH_SCHEME_BASIC],
+                      "bob");
+  assert_string_equal(
+      v.password[BSIM_AUTH_TARGET_SERVER][BSIM_AUTH_SCHEME_BASIC], "s3cret");
+  assert_string_equal(v.user[BSIM_AUTH_TARGET_PROXY][BSIM_AUTH_SCHEME_NTLM],
+                      "");
+  assert_null(v.user[BSIM_AUTH_TARGET_SERVER][BSIM_AUTH_SCHEME_DIGEST]);
+  up = find(mgr, &up_id);
+  char *name = NULL;
+  assert_int_equal(bsim_job_get_reply_file_name(up, &name), BSIM_S_OK);
+  assert_string_equal(name, local_path("reply"));
+  bsim_free(name);
+  struct bsim_reply_progress rp;
+  assert_int_equal(bsim_job_get_reply_progress(up, &rp), BSIM_S_OK);
+  assert_true(rp.bytes_total == BSIM_SIZE_UNKNOWN);
+  /* Removing them is kept too: a cold change after a restart. */
+  assert_int_equal(bsim_job_remove_credentials(job, BSIM_AUTH_TARGET_SERVER,
+                                               BSIM_AUTH_SCHEME_BASIC),
+                   BSIM_S_OK);
+  bsim_job_unref(job);
+  bsim_job_unref(up);
+  fx_free(mgr);
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  bsim__job_http(job, &v);
+  assert_null(v.user[BSIM_AUTH_TARGET_SERVER][BSIM_AUTH_SCHEME_BASIC]);
+  assert_string_equal(v.custom_headers, "X-A: 1\r\nX-B: 2");
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
+/* Run SQL on the closed store. */
+static void store_sql(const char *text) {
+  sqlite3 *sql = NULL;
+  assert_int_equal(sqlite3_open(db, &sql), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(sql, text, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(sql);
+}
+
+/* A damaged progress row (its files' blob cut short) or a job without one
+ * is refused as corrupt, naming the file, and the store is left alone. */
+static void test_store_bad_progress_refused(void **state) {
+  (void)state;
+  fresh("store_bad_progress");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("a"));
+  bsim_job_unref(job);
+  fx_free(mgr);
+  store_sql("UPDATE progress SET files = x'05'");
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  assert_non_null(strstr(bsim_manager_store_error(), db));
+  store_sql("DELETE FROM progress");
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  sqlite3 *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_open(db, &sql), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(sql, "SELECT count(*) FROM jobs", -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 1); /* not deleted */
+  sqlite3_finalize(st);
+  sqlite3_close(sql);
+}
+
+/* A store written by schema version 5 (progress in the jobs and files
+ * rows), as that build left it: a job part way through its one file. */
+static const char v5_store[] =
+    "PRAGMA journal_mode = WAL;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+    " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"
+    " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"
+    " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"
+    " error_count INTEGER, cur_file INTEGER, display_name TEXT,"
+    " description TEXT, proxy_list TEXT, bypass_list TEXT,"
+    " has_error INTEGER, err_code INTEGER, err_context INTEGER,"
+    " err_file_index INTEGER, err_http_status INTEGER,"
+    " created_unix_ms INTEGER, modified_unix_ms INTEGER,"
+    " completed_unix_ms INTEGER, te_since_ms INTEGER,"
+    " noprog_since_ms INTEGER, active_acc_ms INTEGER,"
+    " last_activity_ms INTEGER, create_seq INTEGER,"
+    " notify_failures INTEGER NOT NULL DEFAULT 0, cmd_program TEXT,"
+    " cmd_args BLOB) WITHOUT ROWID;"
+    "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"
+    " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"
+    " transferred INTEGER, completed INTEGER, temp_made INTEGER,"
+    " from_peer INTEGER, valid INTEGER NOT NULL DEFAULT 0,"
+    " peer_held INTEGER NOT NULL DEFAULT 0,"
+    " bytes_origin INTEGER NOT NULL DEFAULT 0,"
+    " bytes_peers INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"
+    "CREATE INDEX jobs_by_seq ON jobs(create_seq);"
+    "INSERT INTO meta VALUES('now_ms', 7000);"
+    "INSERT INTO jobs VALUES('{11111111-2222-3333-4444-666666666666}',"
+    " 'alice', 0, 3, 0, 1, 0, 3, 90, 1209600, 7776000, 2, 0, 'five',"
+    " 'from v5', NULL, NULL, 0, 0, 0, -1, 0, 1767225600000, 1767225600000,"
+    " 0, 0, -1, 0, 4000, 1, 3, NULL, NULL);"
+    "INSERT INTO files VALUES('{11111111-2222-3333-4444-666666666666}', 0,"
+    " 'http://fast.test/a', '/nonexistent/a', 4096, 0, 7, 0, 0, 0, 0, 0, 0,"
+    " 1024, 512);"
+    "PRAGMA user_version = 5;";
+
+/* 5 -> 6 moves the progress into its own rows: every value comes back. */
+static void test_store_v5_migrated(void **state) {
+  (void)state;
+  fresh("store_v5");
+  store_sql(v5_store);
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_guid id;
+  assert_int_equal(
+      bsim_guid_parse("{11111111-2222-3333-4444-666666666666}", &id), 0);
+  bsim_job *job = find(mgr, &id);
+  assert_int_equal(fx_state(job), BSIM_JOB_STATE_SUSPENDED);
+  enum bsim_job_priority prio;
+  assert_int_equal(bsim_job_get_priority(job, &prio), BSIM_S_OK);
+  assert_int_equal(prio, BSIM_JOB_PRIORITY_HIGH);
+  uint32_t delay = 0, failures = 0;
+  assert_int_equal(bsim_job_get_minimum_retry_delay(job, &delay), BSIM_S_OK);
+  assert_int_equal(delay, 90);
+  assert_int_equal(bsim_job_get_notify_failures(job, &failures), BSIM_S_OK);
+  assert_int_equal(failures, 3);
+  assert_int_equal(fx_file_progress(job, 0).bytes_total, 4096);
+  uint64_t origin = 0, peers = 0;
+  assert_int_equal(bsim_file_get_peer_download_stats(job, 0, &origin, &peers),
+                   BSIM_S_OK);
+  assert_int_equal(origin, 1024);
+  assert_int_equal(peers, 512);
+  assert_int_equal(bsim_manager_now_ms(mgr), 7000);
+  bsim_job_unref(job);
+  fx_free(mgr);
+  assert_int_equal(user_version(), 6);
 }
 
 /* A second manager on a store in use is refused, naming the file. */
@@ -581,6 +754,9 @@ int main(void) {
       cmocka_unit_test(test_store_corrupt_refused_untouched),
       cmocka_unit_test(test_store_newer_schema_refused),
       cmocka_unit_test(test_store_older_schema_migrated),
+      cmocka_unit_test(test_store_v5_migrated),
+      cmocka_unit_test(test_store_http_options_and_reply_kept),
+      cmocka_unit_test(test_store_bad_progress_refused),
       cmocka_unit_test(test_store_locked_refused),
       cmocka_unit_test(test_store_bad_option),
   };
