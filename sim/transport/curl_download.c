@@ -230,10 +230,18 @@ static int begin_reply(struct bsim__curl_cx *cx) {
   return sink_accept(cx, len >= 0 ? (uint64_t)len : BSIM_SIZE_UNKNOWN);
 }
 
+static int begin_ranged(struct bsim__curl_cx *cx);
+
+static int is_ranged(const struct bsim__curl_cx *cx) {
+  return cx->phase == BSIM__PHASE_DOWNLOAD && cx->xfer != NULL &&
+         cx->xfer->range_count > 0;
+}
+
 /* Called at the first body byte, or at the end for an empty body. */
 static int sink_begin(struct bsim__curl_cx *cx) {
   if (cx->phase == BSIM__PHASE_REPLY) return begin_reply(cx);
   if (cx->file_scheme) return sink_accept(cx, cx->bytes_total);
+  if (is_ranged(cx)) return begin_ranged(cx);
   switch (cx->resp.status) {
   case 206:
     return begin_partial(cx);
@@ -336,7 +344,10 @@ static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
   return BSIM_S_OK;
 }
 
+static bsim_hr ranged_start(struct bsim__curl_cx *cx, const char *url);
+
 bsim_hr bsim__curl_download_start(struct bsim__curl_cx *cx, const char *url) {
+  if (is_ranged(cx)) return ranged_start(cx, url);
   int reply = cx->phase == BSIM__PHASE_REPLY;
   sink_reset(cx, reply || cx->xfer == NULL ? 0 : cx->xfer->offset);
   cx->progress_sent = cx->sink.start;
@@ -385,8 +396,261 @@ struct bsim__xfer_result bsim__curl_sink_end(struct bsim__curl_cx *cx,
   return r;
 }
 
+static void ranged_done(struct bsim__curl_cx *cx, CURLcode code);
+
 void bsim__curl_download_done(struct bsim__curl_cx *cx, CURLcode code) {
+  if (is_ranged(cx)) {
+    ranged_done(cx, code);
+    return;
+  }
   struct bsim__xfer_result r = bsim__curl_sink_end(cx, code);
+  if (r.outcome == BSIM__XFER_OK) {
+    bsim__curl_slot_drop(cx->ct, cx->key);
+  } else {
+    bsim__curl_download_keep(cx);
+  }
+  bsim__curl_finish(cx, &r);
+}
+
+/* ---- ranged downloads (reference §1.6)
+ * ---------------------------------------
+ *
+ * AddFileWithRanges: the local file holds the ranges back to back, so the
+ * sink's offsets are local ones and each request asks for the remote bytes
+ * under the local offset reached: `Range: bytes=<first>-<last>` for one
+ * range, or what is left of it after a resume (`<first>-` for an open
+ * end). The first 206 gives the remote size: every range is then checked
+ * (BG_E_INVALID_RANGE, "range beyond EOF", fatal) and the local size is
+ * the job's BytesTotal. Later requests carry If-Range with the first
+ * response's validator, as a resume does. The answers:
+ *   206 with exactly the bytes asked       the range (or its rest);
+ *   206 with other bytes                   BG_E_INVALID_SERVER_RESPONSE,
+ *                                          fatal ("server merged ranges");
+ *   206 without Content-Range, or 200 with the validator unchanged or
+ *   unknown                                BG_E_INSUFFICIENT_RANGE_SUPPORT;
+ *   200 with another validator             the file changed: the local
+ *                                          file is cut to 0 and the ranges
+ *                                          start over in the same transfer
+ *                                          (or BG_E_REMOTE_FILE_CHANGED
+ *                                          without remote_change_restarts);
+ *   416                                    BG_E_INVALID_RANGE (fatal).
+ * file:// sources: BG_E_INSUFFICIENT_RANGE_SUPPORT (BITS takes ranges over
+ * SMB only before 3.0, reference §1.6).
+ */
+
+#define RG_OPEN UINT64_MAX
+/* Laying ranges out before the remote size is known: an open-ended range
+ * is taken to be huge, which is exact for every range before it. */
+#define RG_ASSUMED_SIZE (UINT64_MAX / 2)
+
+static struct bsim__xfer_result rg_result(enum bsim__xfer_outcome outcome,
+                                          bsim_hr hr) {
+  struct bsim__xfer_result r = {outcome, hr, BSIM_ERROR_CONTEXT_REMOTE_FILE, 0};
+  if (outcome == BSIM__XFER_OK) r.context = BSIM_ERROR_CONTEXT_NONE;
+  return r;
+}
+
+/* Plan the request for local offset at: cx->rg.first/last. Returns 0; 1
+ * when nothing is left; -1 when an open-ended range lies before at and the
+ * remote size is unknown (the layout of the bytes kept is then unknown). */
+static int rg_plan(struct bsim__curl_cx *cx, uint64_t at) {
+  const struct bsim__xfer *x = cx->xfer;
+  uint64_t size = cx->rg.remote_size;
+  int known = size != BSIM_SIZE_UNKNOWN;
+  uint32_t index;
+  uint64_t src;
+  uint64_t left;
+  if (bsim__ranges_locate(x->ranges, x->range_count,
+                          known ? size : RG_ASSUMED_SIZE, at, &index, &src,
+                          &left) != 0) {
+    return 1;
+  }
+  for (uint32_t i = 0; i < index && !known; i++) {
+    if (x->ranges[i].length == BSIM_LENGTH_TO_EOF) return -1;
+  }
+  cx->rg.first = src;
+  cx->rg.last = !known && x->ranges[index].length == BSIM_LENGTH_TO_EOF
+                    ? RG_OPEN
+                    : src + left - 1;
+  return 0;
+}
+
+/* If-Range with the validator kept for the file (strong ETag first). */
+static void rg_if_range(struct bsim__curl_cx *cx, char *buf, size_t cap) {
+  buf[0] = '\0';
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+  const char *v = NULL;
+  if (slot != NULL && strong_etag(slot->etag)) {
+    v = slot->etag;
+  } else if (slot != NULL && slot->last_modified != NULL) {
+    v = slot->last_modified;
+  }
+  if (v != NULL) snprintf(buf, cap, "If-Range: %s", v);
+}
+
+/* The local file is cut to 0: its bytes cannot be placed (or came from an
+ * older version of the file). */
+static int rg_cut(struct bsim__curl_cx *cx) {
+  if (!cx->sink.fs_virtual) {
+    bsim_hr hr = bsim__fs_truncate(cx->ct->mgr, cx->sink.path, 0);
+    if (BSIM_FAILED(hr)) return -1;
+  }
+  cx->sink.start = 0;
+  cx->sink.disk = 0;
+  return 0;
+}
+
+/* Ask for the bytes under local offset at (reset the sink there). */
+static bsim_hr rg_request(struct bsim__curl_cx *cx, const char *url,
+                          uint64_t at) {
+  sink_reset(cx, at);
+  int plan = rg_plan(cx, at);
+  if (plan < 0) {
+    if (rg_cut(cx) != 0) return BSIM_E_FAIL;
+    plan = rg_plan(cx, 0);
+  }
+  if (plan > 0) { /* nothing left: every range was empty */
+    struct bsim__xfer_result ok = rg_result(BSIM__XFER_OK, BSIM_S_OK);
+    bsim__curl_defer_done(cx, &ok);
+    return BSIM_S_OK;
+  }
+  char if_range[BSIM__CURL_ETAG_MAX + 16];
+  rg_if_range(cx, if_range, sizeof if_range);
+  const char *extra[2] = {if_range[0] != '\0' ? if_range : NULL, NULL};
+  bsim_hr hr = bsim__curl_request_setup(cx, url, extra);
+  if (BSIM_FAILED(hr)) return hr;
+  char range[48];
+  if (cx->rg.last == RG_OPEN) {
+    snprintf(range, sizeof range, "%" PRIu64 "-", cx->rg.first);
+  } else {
+    snprintf(range, sizeof range, "%" PRIu64 "-%" PRIu64, cx->rg.first,
+             cx->rg.last);
+  }
+  curl_easy_setopt(cx->easy, CURLOPT_RANGE, range);
+  return bsim__curl_submit(cx);
+}
+
+static bsim_hr ranged_start(struct bsim__curl_cx *cx, const char *url) {
+  cx->rg.remote_size = BSIM_SIZE_UNKNOWN;
+  cx->rg.total = UINT64_MAX;
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
+  if (slot != NULL && slot->has_remote_size) {
+    cx->rg.remote_size = slot->remote_size;
+  }
+  cx->progress_sent = cx->xfer->offset;
+  if (bsim__curl_is_file_url(url)) {
+    struct bsim__xfer_result r =
+        rg_result(BSIM__XFER_FATAL, BSIM_E_INSUFFICIENT_RANGE_SUPPORT);
+    sink_reset(cx, cx->xfer->offset);
+    bsim__curl_defer_done(cx, &r);
+    return BSIM_S_OK;
+  }
+  return rg_request(cx, url, cx->xfer->offset);
+}
+
+/* A 206: the bytes asked for, inside a file whose size now lays out every
+ * range. */
+static int rg_partial(struct bsim__curl_cx *cx) {
+  const struct bsim__curl_resp *r = &cx->resp;
+  const struct bsim__xfer *x = cx->xfer;
+  if (!r->has_range) {
+    cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
+    return -1;
+  }
+  if (r->range_total == UINT64_MAX) {
+    cx->check_hr = BSIM_E_MISSING_FILE_SIZE;
+    return -1;
+  }
+  uint64_t total = 0;
+  if (BSIM_FAILED(bsim__ranges_total(x->ranges, x->range_count, r->range_total,
+                                     &total))) {
+    cx->check_hr = BSIM_E_INVALID_RANGE;
+    return -1;
+  }
+  uint64_t last = cx->rg.last == RG_OPEN ? r->range_total - 1 : cx->rg.last;
+  if (r->range_first != cx->rg.first || r->range_last != last) {
+    cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
+    cx->rg.merged = 1;
+    return -1;
+  }
+  cx->rg.remote_size = r->range_total;
+  cx->rg.total = total;
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 1);
+  if (slot != NULL) {
+    slot->has_remote_size = 1;
+    slot->remote_size = r->range_total;
+  }
+  cx->sink.validator_owed = 1;
+  if (sink_accept(cx, cx->sink.start + (last - cx->rg.first + 1)) != 0) {
+    return -1;
+  }
+  cx->bytes_total = total; /* BytesTotal: the requested bytes (§2.12) */
+  return 0;
+}
+
+/* A 200 to a range request: the server ignores Range, or (If-Range did
+ * not match) the file changed. */
+static int rg_whole(struct bsim__curl_cx *cx) {
+  if (!validator_changed(cx)) {
+    cx->check_hr = BSIM_E_INSUFFICIENT_RANGE_SUPPORT;
+    return -1;
+  }
+  if (rg_cut(cx) != 0) {
+    cx->local_hr = BSIM_E_FAIL;
+    return -1;
+  }
+  bsim__curl_slot_drop(cx->ct, cx->key); /* old validator, old size */
+  cx->rg.remote_size = BSIM_SIZE_UNKNOWN;
+  cx->rg.total = UINT64_MAX;
+  if (cx->ct->config.remote_change_restarts) {
+    cx->rg.restart = 1; /* abort this body; ranged_done starts over */
+    return -1;
+  }
+  cx->check_hr = BSIM_E_REMOTE_FILE_CHANGED;
+  cx->bytes_total = BSIM_SIZE_UNKNOWN;
+  cx->connected_owed = 1; /* so that the engine hears "0 bytes kept" */
+  bsim__curl_owe(cx);
+  return -1;
+}
+
+static int begin_ranged(struct bsim__curl_cx *cx) {
+  long status = cx->resp.status;
+  if (status == 206) return rg_partial(cx);
+  if (status == 200 || status == 203) return rg_whole(cx);
+  if (status == 416) {
+    cx->check_hr = BSIM_E_INVALID_RANGE; /* the range starts past EOF */
+    return -1;
+  }
+  if (status >= 200 && status < 300) {
+    cx->check_hr = BSIM_E_INVALID_SERVER_RESPONSE;
+    return -1;
+  }
+  cx->sink.discard = 1; /* an error page: the status decides */
+  return 0;
+}
+
+static void ranged_done(struct bsim__curl_cx *cx, CURLcode code) {
+  const char *url = cx->xfer->remote_url;
+  struct bsim__xfer_result r;
+  if (cx->rg.restart) {
+    cx->rg.restart = 0;
+    cx->connected_sent = 0; /* the new version's BytesTotal, then 0 bytes */
+    bsim_hr hr = rg_request(cx, url, 0);
+    if (BSIM_SUCCEEDED(hr)) return;
+    r = rg_result(BSIM__XFER_TRANSIENT, hr);
+  } else {
+    r = bsim__curl_sink_end(cx, code);
+    if (r.outcome == BSIM__XFER_OK && cx->sink.disk < cx->rg.total) {
+      (void)remember_validator(cx); /* If-Range for the next range */
+      bsim_hr hr = rg_request(cx, url, cx->sink.disk);
+      if (BSIM_SUCCEEDED(hr)) return;
+      r = rg_result(BSIM__XFER_TRANSIENT, hr);
+    }
+  }
+  /* Asking again gets the same merged answer: §1.6 lists it as ERROR. */
+  if (cx->rg.merged && r.hr == BSIM_E_INVALID_SERVER_RESPONSE) {
+    r.outcome = BSIM__XFER_FATAL;
+  }
   if (r.outcome == BSIM__XFER_OK) {
     bsim__curl_slot_drop(cx->ct, cx->key);
   } else {

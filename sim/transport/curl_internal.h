@@ -192,6 +192,17 @@ struct bsim__curl_cx {
 
   struct bsim__curl_sink sink;
 
+  /* A ranged download (reference §1.6; curl_download.c): one request per
+   * range, or per remaining part of one. */
+  struct {
+    uint64_t remote_size; /* BSIM_SIZE_UNKNOWN until a 206 said */
+    uint64_t total;       /* local size (sum of ranges); UINT64_MAX unknown */
+    uint64_t first;       /* this request: remote bytes [first, last] */
+    uint64_t last;        /* UINT64_MAX: to the end of the file */
+    int merged;           /* the server answered other bytes than asked */
+    int restart;          /* the file changed: start over from byte 0 */
+  } rg;
+
   /* Upload (curl_upload.c). */
   struct {
     enum bsim__curl_up_step step;
@@ -306,6 +317,9 @@ struct bsim__curl_slot {
   uint64_t local_size;
   int64_t local_mtime_ns;
   uint64_t frag_max; /* 0, or the fragment size after a 413 */
+  /* Ranged download: the remote size the ranges were laid out on. */
+  int has_remote_size;
+  uint64_t remote_size;
 };
 
 /** Find the slot for key, creating it when create is nonzero. NULL when
