@@ -3,10 +3,12 @@
  *
  * A file object is (job reference, file index); an error object is a copy
  * of the job's error record taken when it was asked for, as BITS's error
- * object is. File methods the engine does not model (ranges, validation,
- * peers, properties, on-demand ranges) return E_NOTIMPL (docs/compat.md).
+ * object is. File methods the engine does not model (SetRemoteName,
+ * properties, on-demand ranges) return E_NOTIMPL (docs/compat.md).
  */
 #include "compat/compat.h"
+
+#include <string.h>
 
 #include "internal.h"
 
@@ -93,9 +95,30 @@ static HRESULT STDMETHODCALLTYPE GetProgress(IBackgroundCopyFile6 *This,
     return E_NOTIMPL;                                                          \
   }
 
-FNOTIMPL(GetFileRanges,
-         (IBackgroundCopyFile6 * This, DWORD *n, BG_FILE_RANGE **r), (void)n,
-         (void)r)
+/* GetFileRanges (reference §1.9): a CoTaskMemAlloc'd copy, as BITS
+ * hands it; a file without ranges gives 0 and NULL. */
+static HRESULT STDMETHODCALLTYPE GetFileRanges(IBackgroundCopyFile6 *This,
+                                               DWORD *RangeCount,
+                                               BG_FILE_RANGE **Ranges) {
+  if (RangeCount == NULL || Ranges == NULL) return E_INVALIDARG;
+  *RangeCount = 0;
+  *Ranges = NULL;
+  uint32_t n = 0;
+  struct bsim_file_range *r = NULL;
+  HRESULT hr =
+      bsim_file_get_ranges(FSELF(This)->job, FSELF(This)->index, &n, &r);
+  if (FAILED(hr) || n == 0) return hr;
+  BG_FILE_RANGE *out = CoTaskMemAlloc((size_t)n * sizeof *out);
+  if (out == NULL) {
+    bsim_free(r);
+    return E_OUTOFMEMORY;
+  }
+  memcpy(out, r, (size_t)n * sizeof *out);
+  bsim_free(r);
+  *RangeCount = n;
+  *Ranges = out;
+  return S_OK;
+}
 FNOTIMPL(SetRemoteName, (IBackgroundCopyFile6 * This, LPCWSTR v), (void)v)
 
 /* Validation and peers (reference §1.9, §7, §11): the engine's own
