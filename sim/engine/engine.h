@@ -196,6 +196,7 @@ struct bsim_manager {
   void *store;
   int store_on;
   int store_pending;      /* a delete waits in the open transaction */
+  int store_due;          /* a state change awaits its own commit */
   bsim_job **store_dirty; /* referenced until saved */
   uint32_t store_dirty_len;
   uint32_t store_dirty_cap;

@@ -267,6 +267,9 @@ void bsim__lock(bsim_manager *mgr) {
 }
 
 void bsim__unlock(bsim_manager *mgr) {
+  /* A state change is durable before anyone else can take the lock and
+   * see it (docs/store.md "Durability"). */
+  if (mgr->store_due) (void)bsim__store_flush(mgr);
   int rc = pthread_mutex_unlock(&mgr->lock);
   BSIM_ASSERT(rc == 0);
 }

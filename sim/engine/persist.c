@@ -239,7 +239,10 @@ static void trace_failure(bsim_manager *mgr, bsim_hr hr) {
 bsim_hr bsim__store_flush(bsim_manager *mgr) {
   if (!mgr->store_on) return BSIM_S_OK;
   /* Nothing changed: no transaction, no fsync. */
-  if (mgr->store_dirty_len == 0 && !mgr->store_pending) return BSIM_S_OK;
+  if (mgr->store_dirty_len == 0 && !mgr->store_pending) {
+    mgr->store_due = 0;
+    return BSIM_S_OK;
+  }
   bsim_hr hr = BSIM_S_OK;
   uint32_t done = 0;
   for (; done < mgr->store_dirty_len; done++) {
@@ -271,6 +274,7 @@ bsim_hr bsim__store_flush(bsim_manager *mgr) {
   }
   mgr->store_dirty_len = 0;
   mgr->store_pending = 0;
+  mgr->store_due = 0;
   return BSIM_S_OK;
 }
 
@@ -307,6 +311,12 @@ void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
   bsim_manager *mgr = job->mgr;
   if (mgr == NULL || !mgr->store_on) return;
   (void)from; /* every save writes the files' progress with the state */
+  /* Without group commit each state change gets a transaction of its
+   * own: the previous one is committed before this one is recorded, and
+   * this one at the latest when the lock is released (bsim__unlock), with
+   * whatever the same call changed after it (the modification time...). */
+  int own = !mgr->opts.store_group_commit;
+  if (own && mgr->store_due) (void)bsim__store_flush(mgr);
   if (bsim__fsm_is_final(job->state)) {
     bsim_hr hr =
         mgr->store_ops->delete_job(mgr->store, job->id_text, job->create_seq);
@@ -315,7 +325,7 @@ void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
   } else {
     mark(mgr, job);
   }
-  if (!mgr->opts.store_group_commit) (void)bsim__store_flush(mgr);
+  if (own) mgr->store_due = 1;
 }
 
 /* ---- loading ------------------------------------------------------------ */
