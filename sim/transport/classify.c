@@ -192,7 +192,46 @@ static const struct curl_row curl_rows[] = {
 #undef LOCAL
 #undef HR_HTTP_401
 
-static struct bsim__xfer_result curl_failed(int code, int status) {
+/* A failed certificate check, by OpenSSL's X509_V_ERR_* number (stable
+ * across OpenSSL versions), as the WinHTTP error Windows reports for it.
+ * All are fatal (reference §10: CRL failures are fatal; a certificate does
+ * not mend itself between retries). 0: no refinement. */
+static uint32_t tls_verify_winhttp(long verify_result) {
+  switch (verify_result) {
+  case 23: /* X509_V_ERR_CERT_REVOKED */
+    return BSIM__WINHTTP_SECURE_CERT_REVOKED;
+  case 3:  /* X509_V_ERR_UNABLE_TO_GET_CRL */
+  case 8:  /* X509_V_ERR_CRL_SIGNATURE_FAILURE */
+  case 11: /* X509_V_ERR_CRL_NOT_YET_VALID */
+  case 12: /* X509_V_ERR_CRL_HAS_EXPIRED */
+  case 33: /* X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER */
+    return BSIM__WINHTTP_SECURE_CERT_REV_FAILED;
+  case 9:  /* X509_V_ERR_CERT_NOT_YET_VALID */
+  case 10: /* X509_V_ERR_CERT_HAS_EXPIRED */
+    return BSIM__WINHTTP_SECURE_CERT_DATE_INVALID;
+  case 2:  /* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT */
+  case 18: /* X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT */
+  case 19: /* X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN */
+  case 20: /* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY */
+  case 21: /* X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE */
+    return BSIM__WINHTTP_SECURE_INVALID_CA;
+  case 26: /* X509_V_ERR_INVALID_PURPOSE */
+    return BSIM__WINHTTP_SECURE_CERT_WRONG_USAGE;
+  case 62: /* X509_V_ERR_HOSTNAME_MISMATCH */
+  case 64: /* X509_V_ERR_IP_ADDRESS_MISMATCH */
+    return BSIM__WINHTTP_SECURE_CERT_CN_INVALID;
+  default:
+    return 0;
+  }
+}
+
+static struct bsim__xfer_result curl_failed(int code, int status,
+                                            long tls_verify_result) {
+  uint32_t tls = tls_verify_winhttp(tls_verify_result);
+  if (code == CURLE_PEER_FAILED_VERIFICATION && tls != 0) {
+    return make(BSIM__XFER_FATAL, winhttp(tls), BSIM_ERROR_CONTEXT_REMOTE_FILE,
+                status);
+  }
   for (size_t i = 0; i < sizeof curl_rows / sizeof curl_rows[0]; i++) {
     const struct curl_row *row = &curl_rows[i];
     if (row->code != code) continue;
@@ -274,7 +313,7 @@ bsim__classify(const struct bsim__classify_in *in,
   if (in->remote_errno != 0) return remote_file_errno(in->remote_errno);
   if (in->check_hr < 0) return check_failed(in->check_hr, in->http_status);
   if (in->curl_code != CURLE_OK) {
-    return curl_failed(in->curl_code, in->http_status);
+    return curl_failed(in->curl_code, in->http_status, in->tls_verify_result);
   }
   if (in->server_hr < 0) return server_failed(in, policy);
   if (in->http_status != 0 &&

@@ -36,6 +36,11 @@
 #define BSIM__WINHTTP_REDIRECT_FAILED 12156u
 #define BSIM__WINHTTP_SECURE_CHANNEL_ERROR 12157u
 #define BSIM__WINHTTP_SECURE_FAILURE 12175u
+#define BSIM__WINHTTP_SECURE_CERT_DATE_INVALID 12037u
+#define BSIM__WINHTTP_SECURE_CERT_CN_INVALID 12038u
+#define BSIM__WINHTTP_SECURE_INVALID_CA 12045u
+#define BSIM__WINHTTP_SECURE_CERT_REVOKED 12170u
+#define BSIM__WINHTTP_SECURE_CERT_WRONG_USAGE 12179u
 
 /* Win32 errors for local file failures. */
 #define BSIM__WIN32_WRITE_PROTECT 19u
@@ -101,6 +106,11 @@ struct bsim__classify_in {
   uint32_t server_context;
   /** The job's security flags (redirect policy bits matter here). */
   uint32_t security_flags;
+  /** The TLS library's certificate verification result
+   * (CURLINFO_SSL_VERIFYRESULT: OpenSSL's X509_V_ERR_* number), 0 when
+   * verification passed or did not run. Refines a failed verification
+   * into the WinHTTP error Windows reports (revoked, date, CA, usage). */
+  long tls_verify_result;
 };
 
 /** Classify one outcome. policy may be NULL for the defaults.

@@ -261,6 +261,22 @@ void bsim__curl_options_free(struct bsim__curl_job_options *opts);
 /** Classification input for cx's last request. */
 struct bsim__classify_in bsim__curl_classify_in(const struct bsim__curl_cx *cx,
                                                 CURLcode code);
+/** What a job's security flags (reference §1.13, §2.7) ask of a request,
+ * as libcurl option values (curl_request.c explains each mapping). */
+struct bsim__curl_security {
+  long verify_peer;            /* CURLOPT_SSL_VERIFYPEER */
+  long verify_host;            /* CURLOPT_SSL_VERIFYHOST: 2 or 0 */
+  const char *ca_file;         /* CURLOPT_CAINFO; NULL: curl's default */
+  const char *crl_file;        /* CURLOPT_CRLFILE; NULL: none */
+  long follow;                 /* CURLOPT_FOLLOWLOCATION */
+  long max_redirects;          /* CURLOPT_MAXREDIRS */
+  const char *redir_protocols; /* CURLOPT_REDIR_PROTOCOLS_STR */
+};
+/** Pure: the options for flags on a request to url under config (strings
+ * borrowed from config or static). */
+void bsim__curl_security_plan(uint32_t flags, const char *url,
+                              const struct bsim__curl_config *config,
+                              struct bsim__curl_security *out);
 /** ALLOW_REPORT: if cx's download request was redirected, rename the file's
  * remote name to the final URL (bsim__xfer_redirected). Lock held, never
  * from a curl callback. */

@@ -662,6 +662,7 @@ static void ops_free(void *ctx) {
   ct->multi = NULL;
   bsim__curl_slots_free(ct);
   bsim__free((char *)ct->config.ca_file);
+  bsim__free((char *)ct->config.crl_file);
   bsim__free((char *)ct->config.user_agent);
   while (ct->pollers != NULL)
     poller_close(ct->pollers);
@@ -717,16 +718,21 @@ static bsim_hr config_store(struct bsim__curl *ct,
     return BSIM_E_INVALIDARG;
   }
   char *ca = config->ca_file != NULL ? bsim__strdup(config->ca_file) : NULL;
+  char *crl = config->crl_file != NULL ? bsim__strdup(config->crl_file) : NULL;
   char *ua = bsim__strdup(config->user_agent != NULL ? config->user_agent : "");
-  if ((config->ca_file != NULL && ca == NULL) || ua == NULL) {
+  if ((config->ca_file != NULL && ca == NULL) ||
+      (config->crl_file != NULL && crl == NULL) || ua == NULL) {
     bsim__free(ca);
+    bsim__free(crl);
     bsim__free(ua);
     return BSIM_E_OUTOFMEMORY;
   }
   bsim__free((char *)ct->config.ca_file);
+  bsim__free((char *)ct->config.crl_file);
   bsim__free((char *)ct->config.user_agent);
   ct->config = *config;
   ct->config.ca_file = ca;
+  ct->config.crl_file = crl;
   ct->config.user_agent = ua;
   if (ct->multi != NULL) {
     curl_multi_setopt(ct->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
@@ -803,6 +809,7 @@ bsim_hr bsim__xfer_curl_new(bsim_manager *mgr, struct bsim__transport *out) {
     if (ct != NULL) {
       if (ct->multi != NULL) curl_multi_cleanup(ct->multi);
       bsim__free((char *)ct->config.ca_file);
+      bsim__free((char *)ct->config.crl_file);
       bsim__free((char *)ct->config.user_agent);
       bsim__free(ct);
     }

@@ -39,7 +39,11 @@ struct bsim__curl_config {
   uint64_t fragment_bytes;  /* 1,048,576: upload fragment (§9.1) */
   uint32_t max_redirects;   /* 10 */
   const char *ca_file;      /* NULL: the system's CA store */
-  const char *user_agent;   /* "Microsoft BITS/7.8" */
+  /** CRL file (PEM) checked for jobs with BG_SSL_ENABLE_CRL_CHECK; NULL:
+   * the flag adds no check (libcurl cannot fetch CRLs from a certificate's
+   * distribution points as WinHTTP does; docs/transport.md). */
+  const char *crl_file;   /* NULL */
+  const char *user_agent; /* "Microsoft BITS/7.8" */
   /** A ranged resume answered with the whole body of a changed file
    * (reference §10 "Consistency"): 1 = restart the file from byte 0 in the
    * same transfer; 0 = ERROR with BG_E_REMOTE_FILE_CHANGED. */

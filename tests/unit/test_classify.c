@@ -117,6 +117,41 @@ static void test_classify_curl_codes(void **state) {
   check(&ok, NULL, (struct expect){OK, 0, CTX_NONE}, "no status");
 }
 
+/* A failed certificate check refined by OpenSSL's verify result into the
+ * WinHTTP error Windows reports (reference §10: CRL failures fatal); all
+ * fatal, context REMOTE_FILE. Without a known result: SECURE_FAILURE. */
+static void test_classify_tls_verify_result(void **state) {
+  (void)state;
+  static const struct {
+    long verify;
+    uint32_t hr;
+  } cases[] = {
+      {23, 0x80072F8Au}, /* revoked: SECURE_CERT_REVOKED */
+      {3, 0x80072F19u},  /* no CRL: SECURE_CERT_REV_FAILED */
+      {8, 0x80072F19u},  {11, 0x80072F19u},
+      {12, 0x80072F19u}, {33, 0x80072F19u},
+      {9, 0x80072F05u},                    /* SECURE_CERT_DATE_INVALID */
+      {10, 0x80072F05u}, {2, 0x80072F0Du}, /* SECURE_INVALID_CA */
+      {18, 0x80072F0Du}, {19, 0x80072F0Du},
+      {20, 0x80072F0Du}, {21, 0x80072F0Du},
+      {26, 0x80072F93u}, /* SECURE_CERT_WRONG_USAGE */
+      {62, 0x80072F06u}, /* SECURE_CERT_CN_INVALID */
+      {64, 0x80072F06u}, {0, 0x80072F8Fu},
+      {7, 0x80072F8Fu}, /* SECURE_FAILURE */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct bsim__classify_in in = {.curl_code = CURLE_PEER_FAILED_VERIFICATION,
+                                   .tls_verify_result = cases[i].verify};
+    char what[64];
+    snprintf(what, sizeof what, "verify result %ld", cases[i].verify);
+    check(&in, NULL, (struct expect){F, cases[i].hr, CTX_REMOTE}, what);
+  }
+  /* The result refines only a failed verification. */
+  struct bsim__classify_in in = {.curl_code = CURLE_SSL_CONNECT_ERROR,
+                                 .tls_verify_result = 23};
+  check(&in, NULL, (struct expect){T, 0x80072F7Du, CTX_REMOTE}, "handshake");
+}
+
 struct status_case {
   int status;
   enum bsim__xfer_outcome outcome;
@@ -395,6 +430,7 @@ static void test_classify_precedence(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_classify_curl_codes),
+      cmocka_unit_test(test_classify_tls_verify_result),
       cmocka_unit_test(test_classify_http_statuses),
       cmocka_unit_test(test_classify_429_policy),
       cmocka_unit_test(test_classify_redirect_policy),
