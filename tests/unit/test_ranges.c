@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bsim_test.h"
+#include "util/alloc.h"
 #include "bsim_engine_fixture.h"
 
 #define URL "http://fast.test/f"
@@ -269,6 +270,44 @@ static void test_ranges_get(void **state) {
   fx_free(mgr);
 }
 
+/* Style B.12: every allocation AddFileWithRanges and GetFileRanges make
+ * may fail; the call then says E_OUTOFMEMORY and the job is unchanged
+ * (ASan checks that nothing leaks). A plain file first, so that the file
+ * array grows out of its inline record. */
+static void test_ranges_oom_sweep(void **state) {
+  (void)state;
+  bsim_manager *mgr = world(BSIM_FS_VIRTUAL);
+  bsim_job *job = new_job(mgr, "alice", BSIM_JOB_TYPE_DOWNLOAD);
+  assert_int_equal(bsim_job_add_file(job, URL, "/v/plain"), BSIM_S_OK);
+  struct bsim_file_range r[] = {{300, EOF_LEN}, {0, 100}, {200, 10}};
+  int added = 0;
+  for (uint64_t n = 1; !added; n++) {
+    bsim__alloc_fail_after(n);
+    bsim_hr hr = bsim_job_add_file_with_ranges(job, URL, "/v/a", 3, r);
+    bsim__alloc_fail_reset();
+    if (hr == BSIM_S_OK) {
+      added = 1;
+    } else {
+      assert_int_equal(hr, BSIM_E_OUTOFMEMORY);
+      assert_int_equal(bsim_job_file_count(job), 1);
+    }
+  }
+  assert_int_equal(bsim_job_file_count(job), 2);
+  uint32_t count = 0;
+  struct bsim_file_range *out = NULL;
+  bsim__alloc_fail_after(1);
+  assert_int_equal(bsim_file_get_ranges(job, 1, &count, &out),
+                   BSIM_E_OUTOFMEMORY);
+  bsim__alloc_fail_reset();
+  assert_int_equal(count, 0);
+  assert_null(out);
+  assert_int_equal(bsim_file_get_ranges(job, 1, &count, &out), BSIM_S_OK);
+  assert_int_equal(count, 3);
+  bsim_free(out);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ranges_upload_types),
@@ -279,6 +318,7 @@ int main(void) {
       cmocka_unit_test(test_ranges_state_and_files_quota),
       cmocka_unit_test(test_ranges_local_dir),
       cmocka_unit_test(test_ranges_get),
+      cmocka_unit_test(test_ranges_oom_sweep),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
