@@ -195,7 +195,7 @@ struct bsim_manager {
   const struct bsim__store_ops *store_ops;
   void *store;
   int store_on;
-  int store_pending;      /* a delete waits in the open transaction */
+  int store_pending;      /* a write waits in the open transaction */
   int store_due;          /* a state change awaits its own commit */
   bsim_job **store_dirty; /* referenced until saved */
   uint32_t store_dirty_len;

@@ -236,6 +236,19 @@ static void trace_failure(bsim_manager *mgr, bsim_hr hr) {
   bsim__tr_end(&tr);
 }
 
+/* Into the open transaction: a live job saved, a final one removed
+ * (reference §13: final jobs leave the queue). A final job stays on the
+ * list until a commit succeeds, so a failed commit cannot bring it back
+ * after a restart. */
+static bsim_hr write_job(bsim_manager *mgr, bsim_job *job) {
+  if (job->mgr != mgr) return BSIM_S_OK;
+  if (bsim__fsm_is_final(job->state)) {
+    return mgr->store_ops->delete_job(mgr->store, job->id_text,
+                                      job->create_seq);
+  }
+  return save_job(mgr, job);
+}
+
 bsim_hr bsim__store_flush(bsim_manager *mgr) {
   if (!mgr->store_on) return BSIM_S_OK;
   /* Nothing changed: no transaction, no fsync. */
@@ -244,14 +257,8 @@ bsim_hr bsim__store_flush(bsim_manager *mgr) {
     return BSIM_S_OK;
   }
   bsim_hr hr = BSIM_S_OK;
-  uint32_t done = 0;
-  for (; done < mgr->store_dirty_len; done++) {
-    bsim_job *job = mgr->store_dirty[done];
-    /* A job that became final since was deleted already. */
-    if (!bsim__fsm_is_final(job->state) && job->mgr == mgr) {
-      hr = save_job(mgr, job);
-    }
-    if (BSIM_FAILED(hr)) break;
+  for (uint32_t i = 0; i < mgr->store_dirty_len && BSIM_SUCCEEDED(hr); i++) {
+    hr = write_job(mgr, mgr->store_dirty[i]);
   }
   if (BSIM_SUCCEEDED(hr)) {
     struct bsim__store_meta meta;
@@ -286,7 +293,7 @@ static void mark(bsim_manager *mgr, bsim_job *job) {
       bsim_job **grown = bsim__realloc(mgr->store_dirty, cap * sizeof *grown);
       if (grown == NULL) {
         /* No room to wait: write it into the open transaction now. */
-        (void)save_job(mgr, job);
+        (void)write_job(mgr, job);
         mgr->store_pending = 1;
         return;
       }
@@ -317,14 +324,7 @@ void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
    * whatever the same call changed after it (the modification time...). */
   int own = !mgr->opts.store_group_commit;
   if (own && mgr->store_due) (void)bsim__store_flush(mgr);
-  if (bsim__fsm_is_final(job->state)) {
-    bsim_hr hr =
-        mgr->store_ops->delete_job(mgr->store, job->id_text, job->create_seq);
-    if (BSIM_FAILED(hr)) trace_failure(mgr, hr);
-    mgr->store_pending = 1;
-  } else {
-    mark(mgr, job);
-  }
+  mark(mgr, job); /* saved, or removed once final (write_job) */
   if (own) mgr->store_due = 1;
 }
 

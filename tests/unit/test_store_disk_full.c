@@ -2,8 +2,9 @@
  * §13): a change whose commit finds no room fails with E_WIN32_DISK_FULL
  * (0x80070070) and a message naming the store; nothing committed before is
  * lost, the change stays pending and is committed by the next call that
- * finds room (its cold fields included); a store cannot be created on a
- * full disk, and says why.
+ * finds room (its cold fields included); a job cancelled on a full disk
+ * does not come back after a restart; a store cannot be created on a full
+ * disk, and says why.
  *
  * The disk is a 2 MiB tmpfs in a mount namespace of this process
  * (bsim_test_small_fs), filled with a ballast file; the test skips where
@@ -96,6 +97,39 @@ static void test_store_disk_full_commit(void **state) {
   assert_int_equal(unlink(db), 0);
 }
 
+/* A job cancelled while the disk is full: Cancel answers with the
+ * failure, and once a later commit succeeds the job is gone for good; a
+ * restart does not bring it back (its removal waited for that commit). */
+static void test_store_disk_full_cancel(void **state) {
+  (void)state;
+  if (!mounted) skip();
+  bsim_manager *mgr = NULL;
+  assert_int_equal(try_open(&mgr), BSIM_S_OK);
+  bsim_job *gone = fx_job(mgr, "alice", URL, "/nonexistent/a");
+  bsim_job *other = fx_job(mgr, "alice", URL, "/nonexistent/b");
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(gone, &id), BSIM_S_OK);
+  /* Big rows first, so that the removal needs new pages too. */
+  static char big[16384];
+  headers_of(sizeof big, big);
+  assert_int_equal(bsim_job_set_custom_headers(gone, big), BSIM_S_OK);
+  fill_disk();
+  bsim_hr hr = bsim_job_cancel(gone);
+  assert_int_equal(hr, BSIM_E_WIN32_DISK_FULL);
+  assert_int_equal(unlink(ballast), 0);
+  assert_int_equal(bsim_job_set_priority(other, BSIM_JOB_PRIORITY_HIGH),
+                   BSIM_S_OK);
+  bsim_job_unref(gone);
+  bsim_job_unref(other);
+  fx_free(mgr);
+  assert_int_equal(try_open(&mgr), BSIM_S_OK);
+  bsim_job *none = NULL;
+  assert_int_equal(bsim_manager_get_job(mgr, "alice", &id, &none),
+                   BSIM_E_NOT_FOUND);
+  fx_free(mgr);
+  assert_int_equal(unlink(db), 0);
+}
+
 static void test_store_disk_full_create(void **state) {
   (void)state;
   if (!mounted) skip();
@@ -116,6 +150,7 @@ int main(void) {
   if (!mounted) fprintf(stderr, "no private tmpfs here: skipping\n");
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_disk_full_commit),
+      cmocka_unit_test(test_store_disk_full_cancel),
       cmocka_unit_test(test_store_disk_full_create),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
