@@ -98,6 +98,8 @@ static void to_record(bsim_job *job, struct bsim__store_file *files,
         .peer_held = f->peer_held,
         .bytes_origin = f->bytes_origin,
         .bytes_peers = f->bytes_peers,
+        .ranges = f->ranges,
+        .range_count = f->range_count,
     };
   }
   r->files = files;
@@ -187,6 +189,11 @@ static uint64_t cold_digest(const struct bsim__store_job *r) {
   for (uint32_t i = 0; i < r->file_count; i++) {
     h = mix_str(mix_str(h, r->files[i].remote), r->files[i].local);
     h = mix(h, &r->files[i].temp_id, sizeof r->files[i].temp_id);
+    h = mix(h, &r->files[i].range_count, sizeof r->files[i].range_count);
+    if (r->files[i].range_count > 0) {
+      h = mix(h, r->files[i].ranges,
+              r->files[i].range_count * sizeof *r->files[i].ranges);
+    }
   }
   return h != 0 ? h : 1;
 }
@@ -443,6 +450,13 @@ static bsim_hr restore_files(bsim_job *job, const struct bsim__store_job *r) {
     f->peer_held = s->peer_held;
     f->bytes_origin = s->bytes_origin;
     f->bytes_peers = s->bytes_peers;
+    if (s->range_count > 0) {
+      size_t size = s->range_count * sizeof *f->ranges;
+      f->ranges = bsim__malloc(size);
+      if (f->ranges == NULL) return BSIM_E_OUTOFMEMORY;
+      memcpy(f->ranges, s->ranges, size);
+      f->range_count = s->range_count;
+    }
     restore_temp(job, i);
   }
   return BSIM_S_OK;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "bitsim/hr.h"
+#include "bitsim/types.h"
 
 /** The schema version this build writes; older stores are migrated on
  * open, newer ones refused. */
@@ -38,6 +39,9 @@ struct bsim__store_file {
   uint8_t valid;     /* SetValidationState(TRUE) (reference §7) */
   uint8_t peer_held; /* a byte in the temporary file came from a peer */
   uint64_t bytes_origin, bytes_peers; /* GetPeerDownloadStats */
+  /* AddFileWithRanges (reference §1.6): as given; NULL/0 = whole file */
+  const struct bsim_file_range *ranges;
+  uint32_t range_count;
 };
 
 /** One job, as kept. Times in ms: *_unix_ms on the wall clock, the others

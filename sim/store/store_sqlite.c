@@ -33,7 +33,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_PROGRESS] = "INSERT OR REPLACE INTO progress VALUES(?,?,?,?,?,?,?,?,"
                     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_FILE] = "INSERT OR REPLACE INTO files(job_id, idx, remote, local,"
-                " temp_id) VALUES(?,?,?,?,?)",
+                " temp_id, ranges) VALUES(?,?,?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
     [ST_DEL_PROGRESS] = "DELETE FROM progress WHERE seq = ?",
     [ST_DEL_FILES] = "DELETE FROM files WHERE job_id = ?",
@@ -167,8 +167,40 @@ static const char *col_text(sqlite3_stmt *st, int i) {
 }
 
 static void free_files(struct bsim__store_file *files, uint32_t count) {
-  for (uint32_t i = 0; i < count; i++)
+  for (uint32_t i = 0; i < count; i++) {
     bsim__free((char *)files[i].remote);
+    bsim__free((void *)files[i].ranges);
+  }
+}
+
+/* Ranges as 16 bytes each, offset then length, little-endian: the store
+ * reads the same on any machine. */
+static void put_u64le(unsigned char *p, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64le(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v |= (uint64_t)p[i] << (8 * i);
+  return v;
+}
+
+static int load_ranges(sqlite3_stmt *st, int col, struct bsim__store_file *f) {
+  size_t len = (size_t)sqlite3_column_bytes(st, col);
+  const unsigned char *blob = sqlite3_column_blob(st, col);
+  if (len == 0) return SQLITE_OK;
+  if (len % 16 != 0 || len / 16 > UINT32_MAX) return SQLITE_CORRUPT;
+  struct bsim_file_range *r = bsim__malloc(len / 16 * sizeof *r);
+  if (r == NULL) return SQLITE_NOMEM;
+  for (size_t i = 0; i < len / 16; i++) {
+    r[i].initial_offset = get_u64le(blob + 16 * i);
+    r[i].length = get_u64le(blob + 16 * i + 8);
+  }
+  f->ranges = r;
+  f->range_count = (uint32_t)(len / 16);
+  return SQLITE_OK;
 }
 
 /* The names of one job's files, into a growing array (freed by the
@@ -198,6 +230,8 @@ static int load_files(const char *id, struct bsim__store_file **files,
     f->local = block + rlen;
     f->temp_id = (uint32_t)sqlite3_column_int64(st, 2);
     (*count)++;
+    int rc_r = load_ranges(st, 3, f);
+    if (rc_r != SQLITE_OK) return rc_r;
   }
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -310,7 +344,7 @@ static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
   }
   if (rc == SQLITE_OK) {
     rc = sqlite3_prepare_v2(s->db,
-                            "SELECT remote, local, temp_id FROM files"
+                            "SELECT remote, local, temp_id, ranges FROM files"
                             " WHERE job_id = ? ORDER BY idx",
                             -1, &files, NULL);
   }
@@ -423,7 +457,19 @@ static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,
   sqlite3_bind_text(st, 3, f->remote, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, f->local, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, f->temp_id);
-  return run(st);
+  unsigned char *packed = NULL;
+  if (f->range_count > 0) {
+    packed = bsim__malloc((size_t)f->range_count * 16);
+    if (packed == NULL) return SQLITE_NOMEM;
+    for (uint32_t i = 0; i < f->range_count; i++) {
+      put_u64le(packed + 16 * i, f->ranges[i].initial_offset);
+      put_u64le(packed + 16 * i + 8, f->ranges[i].length);
+    }
+  }
+  bind_blob(st, 6, packed, (size_t)f->range_count * 16);
+  int rc = run(st);
+  bsim__free(packed);
+  return rc;
 }
 
 /* The common save is one progress row; the cold row and the file names

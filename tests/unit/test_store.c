@@ -613,6 +613,50 @@ static void test_store_http_options_and_reply_kept(void **state) {
   fx_free(mgr);
 }
 
+/* §1.6, §13: a ranged file keeps its ranges across a restart, and the
+ * restored job downloads exactly those ranges back to back. */
+static void test_store_ranges_kept(void **state) {
+  (void)state;
+  fresh("store_ranges");
+  bsim_manager *mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  bsim_job *job = NULL;
+  assert_int_equal(bsim_job_create(mgr, "alice", "ranged",
+                                   BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
+                   BSIM_S_OK);
+  const struct bsim_file_range want[2] = {{100, 50},
+                                          {4000, BSIM_LENGTH_TO_EOF}};
+  assert_int_equal(
+      bsim_job_add_file_with_ranges(job, URL_FAST, local_path("r"), 2, want),
+      BSIM_S_OK);
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+
+  mgr = open_store(0, BSIM_JOB_STATE_QUEUED);
+  job = find(mgr, &id);
+  uint32_t count = 0;
+  struct bsim_file_range *got = NULL;
+  assert_int_equal(bsim_file_get_ranges(job, 0, &count, &got), BSIM_S_OK);
+  assert_int_equal(count, 2);
+  assert_memory_equal(got, want, sizeof want);
+  bsim_free(got);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED, 60000);
+  assert_int_equal(bsim_job_complete(job), BSIM_S_OK);
+  char src[4096], out[256];
+  assert_int_equal(bsim_model_file_content(mgr, URL_FAST, 0, src, 4096),
+                   BSIM_S_OK);
+  FILE *f = fopen(local_path("r"), "rb");
+  assert_non_null(f);
+  assert_int_equal(fread(out, 1, sizeof out, f), 50 + 96);
+  fclose(f);
+  assert_memory_equal(out, src + 100, 50);
+  assert_memory_equal(out + 50, src + 4000, 96);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 /* Run SQL on the closed store. */
 static void store_sql(const char *text) {
   sqlite3 *sql = NULL;
@@ -757,6 +801,7 @@ int main(void) {
       cmocka_unit_test(test_store_v5_migrated),
       cmocka_unit_test(test_store_http_options_and_reply_kept),
       cmocka_unit_test(test_store_bad_progress_refused),
+      cmocka_unit_test(test_store_ranges_kept),
       cmocka_unit_test(test_store_locked_refused),
       cmocka_unit_test(test_store_bad_option),
   };
