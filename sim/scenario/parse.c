@@ -301,12 +301,29 @@ static int check_validate_list(struct lexer *lx, const struct scn_stmt *stmt) {
   return 0;
 }
 
+/* add ranges=OFFSET:LENGTH,...: the column points at the bad item. */
+static int check_ranges_list(struct lexer *lx, const struct scn_stmt *stmt) {
+  for (size_t i = 0; i < stmt->arg_count; i++) {
+    const struct scn_arg *arg = &stmt->args[i];
+    if (arg->key == NULL || strcmp(arg->key, "ranges") != 0) continue;
+    size_t bad = 0;
+    if (bsim__scn_ranges(arg->value, NULL, 0, &bad) < 0) {
+      return fail_at(lx, arg->column + (unsigned)(strlen("ranges=") + bad),
+                     "ranges= takes OFFSET:LENGTH items (SIZEs, LENGTH may "
+                     "be eof) separated by commas, found '%s'",
+                     arg->value + bad);
+    }
+  }
+  return 0;
+}
+
 static int check_forms(struct lexer *lx, const struct scn_stmt *stmt) {
   if (strcmp(stmt->cmd->name, "fault") == 0) return check_fault(lx, stmt);
   if (strcmp(stmt->cmd->name, "callback") == 0) {
     return check_validate_list(lx, stmt);
   }
   if (strcmp(stmt->cmd->name, "expect") == 0) return check_expect(lx, stmt);
+  if (strcmp(stmt->cmd->name, "add") == 0) return check_ranges_list(lx, stmt);
   return 0;
 }
 

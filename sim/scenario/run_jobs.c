@@ -96,6 +96,25 @@ static int run_job(struct runner *r) {
   return apply_job_options(r, j->job);
 }
 
+/* add ... ranges=LIST: AddFileWithRanges (reference §1.6); the list was
+ * checked at parse time. */
+static int add_with_ranges(struct runner *r, struct scn_job *j,
+                           const char *remote, const char *local,
+                           const char *list) {
+  size_t bad = 0;
+  long n = bsim__scn_ranges(list, NULL, 0, &bad);
+  BSIM_ASSERT(n > 0);
+  struct bsim_file_range *ranges = bsim__malloc((size_t)n * sizeof *ranges);
+  if (ranges == NULL) {
+    return bsim__scn_stop(r, BSIM_E_OUTOFMEMORY, "reading ranges=");
+  }
+  (void)bsim__scn_ranges(list, ranges, (size_t)n, &bad);
+  bsim_hr hr =
+      bsim_job_add_file_with_ranges(j->job, remote, local, (uint32_t)n, ranges);
+  bsim__free(ranges);
+  return bsim__scn_result(r, "AddFileWithRanges", hr);
+}
+
 static int run_add(struct runner *r) {
   struct scn_job *j = bsim__scn_job(r, bsim__scn_pos(r->stmt, 0));
   char local[4096];
@@ -107,8 +126,12 @@ static int run_add(struct runner *r) {
   const char *remote =
       bsim__scn_expand(r, bsim__scn_pos(r->stmt, 1), url, sizeof url);
   if (remote == NULL) return SCN_STOP;
-  return bsim__scn_result(r, "AddFile",
-                          bsim_job_add_file(j->job, remote, local));
+  const char *list = bsim__scn_opt(r->stmt, "ranges");
+  if (list == NULL) {
+    return bsim__scn_result(r, "AddFile",
+                            bsim_job_add_file(j->job, remote, local));
+  }
+  return add_with_ranges(r, j, remote, local, list);
 }
 
 static int run_lifecycle(struct runner *r) {

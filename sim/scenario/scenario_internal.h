@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "bitsim/scenario.h"
+#include "bitsim/types.h"
 
 #define SCN_ARGS_MAX 16
 
@@ -76,6 +77,14 @@ int bsim__scn_check(enum scn_type type, const char *choices, const char *value,
 int bsim__scn_duration_ms(const char *text, uint64_t *out);
 int bsim__scn_size_bytes(const char *text, uint64_t *out);
 int bsim__scn_count(const char *text, uint64_t *out);
+/** The ranges= list of `add` (spec_ranges.c): "OFFSET:LENGTH,..." with
+ * SIZE numbers and LENGTH `eof`. Returns the number of ranges (writing up
+ * to cap of them into out, which may be NULL), or -1 with *bad_at the
+ * offset in text of the malformed item (or of the item past
+ * BSIM_SCN_RANGES_MAX). */
+#define BSIM_SCN_RANGES_MAX 100000
+long bsim__scn_ranges(const char *text, struct bsim_file_range *out, size_t cap,
+                      size_t *bad_at);
 /** The value of option key in stmt, or NULL. */
 const char *bsim__scn_opt(const struct scn_stmt *stmt, const char *key);
 /** The index-th positional argument, or NULL. */

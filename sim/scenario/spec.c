@@ -57,6 +57,9 @@ static const struct scn_option callback_opts[] = {
     {"block", SCN_T_DURATION, NULL},
     {"validate", SCN_T_TEXT, NULL}, /* a list, checked in parse.c */
     {NULL, SCN_T_NONE, NULL}};
+static const struct scn_option add_opts[] = {
+    {"ranges", SCN_T_TEXT, NULL}, /* a list, checked in parse.c */
+    {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option wait_opts[] = {{"within", SCN_T_DURATION, NULL},
                                               {NULL, SCN_T_NONE, NULL}};
 static const struct scn_option serve_opts[] = {
@@ -143,7 +146,14 @@ static const struct scn_command commands[] = {
      "download|upload|upload-reply",
      job_opts,
      1},
-    {"add", "add JOB URL LOCAL", 3, 3, {W, T, T}, NULL, no_opts, 1},
+    {"add",
+     "add JOB URL LOCAL [ranges=OFFSET:LENGTH|eof,...]",
+     3,
+     3,
+     {W, T, T},
+     NULL,
+     add_opts,
+     1},
     {"set", "set JOB KEY=VALUE...", 1, 1, {W}, NULL, job_opts, 1},
     {"callback",
      "callback JOB [transferred=CODES] [error=CODES] ...",
