@@ -8,7 +8,10 @@
  * byte 0 instead of stitching two versions; a range past the end of the
  * file (206 cut short, or 416) ending in ERROR with BG_E_INVALID_RANGE;
  * a server that ignores Range ending in ERROR with
- * BG_E_INSUFFICIENT_RANGE_SUPPORT; a file:// source refused the same way.
+ * BG_E_INSUFFICIENT_RANGE_SUPPORT; a file:// source refused the same way;
+ * a server that answers a range with other bytes ("merged ranges", a
+ * one-shot responder on a socket of the test's own) ending in ERROR with
+ * BG_E_INVALID_SERVER_RESPONSE.
  *
  * AUTO clock: retry delays pass in no real time; waits have virtual
  * deadlines and curl's stall timeout bounds real I/O; nothing sleeps. */
@@ -17,6 +20,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "curl_world.h"
 
@@ -213,6 +217,95 @@ static void test_curl_ranges_no_range_support(void **state) {
   world_close(&w);
 }
 
+/* A one-shot HTTP responder: accepts one connection, reads the request
+ * head and answers with a canned response. bitsim serve always honours a
+ * single range, so the merged answer needs a server of the test's own. */
+struct responder {
+  int fd;
+  const char *reply;
+  char request[2048];
+};
+
+static void *respond_once(void *arg) {
+  struct responder *rs = arg;
+  int c = accept(rs->fd, NULL, NULL);
+  if (c < 0) return NULL;
+  size_t got = 0;
+  while (got + 1 < sizeof rs->request &&
+         strstr(rs->request, "\r\n\r\n") == NULL) {
+    ssize_t n = recv(c, rs->request + got, sizeof rs->request - 1 - got, 0);
+    if (n <= 0) break;
+    got += (size_t)n;
+    rs->request[got] = '\0';
+  }
+  size_t len = strlen(rs->reply);
+  for (size_t sent = 0; sent < len;) {
+    ssize_t n = send(c, rs->reply + sent, len - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += (size_t)n;
+  }
+  close(c);
+  return NULL;
+}
+
+static uint16_t responder_start(struct responder *rs, pthread_t *thread) {
+  rs->fd = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(rs->fd >= 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  assert_int_equal(bind(rs->fd, (struct sockaddr *)&a, sizeof a), 0);
+  assert_int_equal(listen(rs->fd, 1), 0);
+  socklen_t alen = sizeof a;
+  assert_int_equal(getsockname(rs->fd, (struct sockaddr *)&a, &alen), 0);
+  assert_int_equal(pthread_create(thread, NULL, respond_once, rs), 0);
+  return ntohs(a.sin_port);
+}
+
+/* §1.6: asked for bytes 10-19, the server sends 0-19 of the file: the
+ * server merged ranges, BG_E_INVALID_SERVER_RESPONSE, and fatal (asking
+ * again would get the same answer). */
+static void test_curl_ranges_merged(void **state) {
+  (void)state;
+  struct world w;
+  world_open(&w, "curl-ranges-merged", NULL);
+  struct responder rs;
+  memset(&rs, 0, sizeof rs);
+  rs.reply = "HTTP/1.1 206 Partial Content\r\n"
+             "Content-Range: bytes 0-19/1000\r\n"
+             "Content-Length: 20\r\n"
+             "Connection: close\r\n\r\n"
+             "01234567890123456789";
+  pthread_t thread;
+  uint16_t port = responder_start(&rs, &thread);
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%u/m.bin", (unsigned)port);
+  char dst[1200];
+  bsim_job *job =
+      world_job(&w, BSIM_JOB_TYPE_DOWNLOAD, BSIM_JOB_PRIORITY_FOREGROUND);
+  struct bsim_file_range r = {10, 10};
+  assert_int_equal(
+      bsim_job_add_file_with_ranges(
+          job, url, world_path(dst, sizeof dst, w.out, "m.bin"), 1, &r),
+      BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  world_run_to(&w, job, BSIM_JOB_STATE_ERROR);
+  struct bsim_job_error e = world_error(job);
+  assert_int_equal((uint32_t)e.code, (uint32_t)BSIM_E_INVALID_SERVER_RESPONSE);
+  assert_int_equal(e.context, BSIM_ERROR_CONTEXT_REMOTE_FILE);
+  assert_int_equal(world_error_count(job), 1);
+  assert_int_equal(pthread_join(thread, NULL), 0);
+  close(rs.fd);
+  assert_non_null(strstr(rs.request, "Range: bytes=10-19\r\n"));
+  struct bsim_file_progress fp;
+  assert_int_equal(bsim_file_get_progress(job, 0, &fp), BSIM_S_OK);
+  assert_int_equal(fp.bytes_transferred, 0);
+  assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
+  bsim_job_unref(job);
+  world_close(&w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_curl_ranges_layout),
@@ -220,6 +313,7 @@ int main(void) {
       cmocka_unit_test(test_curl_ranges_changed_restarts),
       cmocka_unit_test(test_curl_ranges_beyond_eof),
       cmocka_unit_test(test_curl_ranges_no_range_support),
+      cmocka_unit_test(test_curl_ranges_merged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
