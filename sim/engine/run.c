@@ -255,6 +255,13 @@ bsim_hr bsim_manager_pending(bsim_manager *mgr, uint64_t *deadline_ms,
                              int *in_flight) {
   if (mgr == NULL || deadline_ms == NULL || in_flight == NULL) {
     return BSIM_E_INVALIDARG;
+int bsim__manager_transfers_busy(bsim_manager *mgr) {
+  bsim__lock(mgr);
+  int busy = transports_busy(mgr);
+  bsim__unlock(mgr);
+  return busy;
+}
+
   }
   bsim__lock(mgr);
   struct bsim__timer *next = bsim__timer_peek(mgr);
