@@ -7,7 +7,9 @@
  * thread that called CoInitializeEx is blocked in Sleep or
  * WaitForSingleObject and the engine has nothing in flight (no transfer,
  * no callback, no runnable work), and then to the earliest of the engine's
- * timers and those waits' timeouts. Threads blocked on virtual time are
+ * timers and those waits' timeouts; while a real (curl) transfer is in
+ * flight it flows at the real rate instead, as design.md's auto mode does
+ * for native drivers. Threads blocked on virtual time are
  * wait records in one list; SetEvent and the jumps wake them. In manual
  * mode time moves only through <bitsim/win32ext.h>.
  */
@@ -82,6 +84,23 @@ static int try_jump(bsim_manager *mgr) {
   return 1;
 }
 
+/* Auto mode: while real I/O is in flight, virtual time flows at the real
+ * rate (design.md "Time"): the engine is advanced by the real time passed
+ * since the last pass, so Sleep and timed waits of the application end,
+ * and the engine's timers (NoProgressTimeout...) fire, as they would on
+ * the real clock. *last_ns is the real time already accounted for. */
+static void flow_with_transfers(bsim_manager *mgr, uint64_t *last_ns) {
+  uint64_t now_ns = bsim__clock_real_ns();
+  if (!bsim__manager_transfers_busy(mgr)) {
+    *last_ns = now_ns;
+    return;
+  }
+  uint64_t ms = (now_ns - *last_ns) / 1000000u;
+  if (ms == 0) return;
+  *last_ns += ms * 1000000u;
+  drive_result(bsim_manager_advance(mgr, ms));
+}
+
 /* A request from win32ext.h, mu held. */
 static void run_request(bsim_manager *mgr) {
   int kind = bsim__cw.req_kind;
@@ -106,6 +125,7 @@ static void timed_wait_real(uint64_t deadline_ns) {
 
 static void *service_main(void *arg) {
   bsim_manager *mgr = arg;
+  uint64_t flowed_ns = bsim__clock_real_ns();
   pthread_mutex_lock(&bsim__cw.mu);
   while (!bsim__cw.stop) {
     if (bsim__cw.req_kind != CW_REQ_NONE) {
@@ -117,6 +137,7 @@ static void *service_main(void *arg) {
       drive_result(bsim_manager_run_until(mgr, bsim_manager_now_ms(mgr) + 10u));
     } else {
       drive_result(bsim_manager_run_until_idle(mgr, 0));
+      if (bsim__cw.clock == CW_CLOCK_AUTO) flow_with_transfers(mgr, &flowed_ns);
     }
     pthread_mutex_lock(&bsim__cw.mu);
     if (bsim__cw.clock != CW_CLOCK_REAL) {

@@ -13,6 +13,7 @@
 #include <windows.h>
 #include <bits.h>
 
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include <cmocka.h>
 
 #include "bitsim.h"
+#include "bitsim/serve.h"
 #include "bitsim/win32ext.h"
 #include "bsim_test.h"
 
@@ -876,6 +878,64 @@ static void test_time_real(void **state) {
   unsetenv("BITSIM_CLOCK");
 }
 
+/* BITSIM_CLOCK=auto during a real transfer (design.md "Time"): virtual
+ * time flows at the real rate while curl moves bytes, so a Sleep of the
+ * application ends after its time although the transfer is still in
+ * flight (before, time stood still until the transfer ended). The server
+ * drips 300 KB over about 3 s; the checks are bounds, never exact times. */
+static void test_time_auto_flows_during_transfer(void **state) {
+  (void)state;
+  env_reset();
+  char root[600], path[700], url[128];
+  snprintf(root, sizeof root, "%s", bsim_test_tmpdir("compat_flow"));
+  snprintf(path, sizeof path, "%s/slow.bin", root);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  for (int i = 0; i < 300000; i++)
+    fputc(i & 0xff, f);
+  fclose(f);
+  struct bsim_serve_options so;
+  bsim_serve_options_init(&so);
+  so.root_dir = root;
+  bsim_serve *srv = NULL;
+  assert_int_equal(bsim_serve_start(&so, &srv), BSIM_S_OK);
+  struct bsim_serve_fault fault;
+  assert_int_equal(
+      bsim_serve_fault_parse("path=/slow.bin,drip=1000/10", &fault, NULL, 0),
+      BSIM_S_OK);
+  assert_int_equal(bsim_serve_fault_add(srv, &fault), BSIM_S_OK);
+  assert_int_equal(bsim_serve_url(srv, "/slow.bin", url, sizeof url),
+                   BSIM_S_OK);
+  wchar_t wurl[128];
+  swprintf(wurl, 128, L"%s", url);
+  IBackgroundCopyManager *m = start();
+  IBackgroundCopyJob *job = NULL;
+  GUID id;
+  assert_int_equal(IBackgroundCopyManager_CreateJob(
+                       m, L"slow", BG_JOB_TYPE_DOWNLOAD, &id, &job),
+                   S_OK);
+  assert_int_equal(IBackgroundCopyJob_AddFile(job, wurl, g_local), S_OK);
+  assert_int_equal(
+      IBackgroundCopyJob_SetPriority(job, BG_JOB_PRIORITY_FOREGROUND), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Resume(job), S_OK);
+  /* Wait (on the real clock, bounded) until bytes flow. */
+  uint64_t deadline = mono_ms() + 10000;
+  while (state_of(job) != BG_JOB_STATE_TRANSFERRING && mono_ms() < deadline) {
+    (void)sched_yield();
+  }
+  assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRING);
+  DWORD tick0 = GetTickCount();
+  uint64_t real0 = mono_ms();
+  Sleep(200);
+  assert_true(GetTickCount() - tick0 >= 200);
+  assert_true(mono_ms() - real0 < 2500);
+  assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRING);
+  assert_int_equal(IBackgroundCopyJob_Cancel(job), S_OK);
+  assert_int_equal(IBackgroundCopyJob_Release(job), 0);
+  finish(m);
+  bsim_serve_stop(srv);
+}
+
 static void test_time_manual(void **state) {
   (void)state;
   env_reset();
@@ -1092,6 +1152,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_states_transient_error, teardown),
       cmocka_unit_test_teardown(test_time_manual, teardown),
       cmocka_unit_test_teardown(test_time_real, teardown),
+      cmocka_unit_test_teardown(test_time_auto_flows_during_transfer, teardown),
       cmocka_unit_test_teardown(test_cmdline_split_rules, teardown),
       cmocka_unit_test_teardown(test_cmdline_fallback, teardown),
       cmocka_unit_test_teardown(test_cmdline_after_failed_callback, teardown),
