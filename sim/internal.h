@@ -45,8 +45,14 @@ struct bsim__timer {
   uint64_t seq;
   bsim__timer_cb cb;
   uint32_t heap_index; /* UINT32_MAX when not armed */
+  uint8_t background;  /* see bsim__timer_set_background */
 };
 void bsim__timer_init(struct bsim__timer *timer, bsim__timer_cb cb);
+/** A background timer fires like any other but does not keep
+ * bsim_manager_run_until_idle going (like the inactivity scavenger): work
+ * that may wait for hours, such as Cancel-Session re-sends, should not
+ * make "idle" jump a day. Set it while the timer is not armed. */
+void bsim__timer_set_background(struct bsim__timer *timer, int background);
 void bsim__timer_start(bsim_manager *mgr, struct bsim__timer *timer,
                        uint64_t deadline_ms);
 void bsim__timer_stop(bsim_manager *mgr, struct bsim__timer *timer);

@@ -162,6 +162,7 @@ struct bsim_manager {
   struct bsim__timer **heap;
   uint32_t heap_len;
   uint32_t heap_cap;
+  uint32_t heap_background; /* armed background timers (timer_heap.c) */
   uint64_t timer_seq;
 
   /* Jobs. */

@@ -249,12 +249,6 @@ uint64_t bsim_manager_now_ms(bsim_manager *mgr) {
   return now;
 }
 
-/* For a driver on another thread (the Windows binding's service thread,
- * sim/compat): what it needs to decide whether virtual time may jump. */
-bsim_hr bsim_manager_pending(bsim_manager *mgr, uint64_t *deadline_ms,
-                             int *in_flight) {
-  if (mgr == NULL || deadline_ms == NULL || in_flight == NULL) {
-    return BSIM_E_INVALIDARG;
 int bsim__manager_transfers_busy(bsim_manager *mgr) {
   bsim__lock(mgr);
   int busy = transports_busy(mgr);
@@ -262,6 +256,12 @@ int bsim__manager_transfers_busy(bsim_manager *mgr) {
   return busy;
 }
 
+/* For a driver on another thread (the Windows binding's service thread,
+ * sim/compat): what it needs to decide whether virtual time may jump. */
+bsim_hr bsim_manager_pending(bsim_manager *mgr, uint64_t *deadline_ms,
+                             int *in_flight) {
+  if (mgr == NULL || deadline_ms == NULL || in_flight == NULL) {
+    return BSIM_E_INVALIDARG;
   }
   bsim__lock(mgr);
   struct bsim__timer *next = bsim__timer_peek(mgr);

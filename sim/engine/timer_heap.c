@@ -54,6 +54,12 @@ void bsim__timer_init(struct bsim__timer *timer, bsim__timer_cb cb) {
   timer->seq = 0;
   timer->cb = cb;
   timer->heap_index = NOT_ARMED;
+  timer->background = 0;
+}
+
+void bsim__timer_set_background(struct bsim__timer *timer, int background) {
+  BSIM_ASSERT(!bsim__timer_armed(timer));
+  timer->background = background != 0;
 }
 
 int bsim__timer_armed(const struct bsim__timer *timer) {
@@ -63,6 +69,7 @@ int bsim__timer_armed(const struct bsim__timer *timer) {
 static void heap_remove_at(bsim_manager *mgr, uint32_t i) {
   struct bsim__timer *gone = mgr->heap[i];
   gone->heap_index = NOT_ARMED;
+  if (gone->background) mgr->heap_background--;
   mgr->heap_len--;
   if (i == mgr->heap_len) return;
   place(mgr, i, mgr->heap[mgr->heap_len]);
@@ -102,6 +109,7 @@ void bsim__timer_start(bsim_manager *mgr, struct bsim__timer *timer,
   timer->seq = ++mgr->timer_seq;
   place(mgr, mgr->heap_len++, timer);
   sift_up(mgr, timer->heap_index);
+  if (timer->background) mgr->heap_background++;
 }
 
 void bsim__timer_stop(bsim_manager *mgr, struct bsim__timer *timer) {
@@ -135,4 +143,5 @@ void bsim__timers_free(bsim_manager *mgr) {
   bsim__free(mgr->heap);
   mgr->heap = NULL;
   mgr->heap_len = mgr->heap_cap = 0;
+  mgr->heap_background = 0;
 }

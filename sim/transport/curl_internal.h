@@ -219,6 +219,11 @@ struct bsim__curl_cx {
     uint32_t resyncs;
     uint32_t retries;
   } up;
+
+  /* A detached Cancel-Session (curl_upload.c): re-sent on the engine's
+   * clock until config.cancel_session_window_ms after the first try. */
+  struct bsim__timer retry_timer;
+  uint64_t first_try_ms;
 };
 
 /* ---- xfer_curl.c ----------------------------------------------------------

@@ -13,10 +13,12 @@
  *
  * The session outlives a transfer (curl_state.c), so a suspended or failed
  * upload continues where the server says it stands. Cancel-Session goes out
- * detached when the job is cancelled (bsim__xfer_curl_forget), re-sent on
- * 5xx a bounded number of times. The source file must not change during
- * the upload: size and mtime are checked before every fragment and across
- * transfers (BG_E_LOCAL_FILE_CHANGED, context LOCAL_FILE).
+ * detached when the job is cancelled (bsim__xfer_curl_forget), re-sent
+ * after a 5xx or a failed connection every cancel_session_retry_ms of
+ * engine time for up to cancel_session_window_ms (24 h, as BITS). The source
+ * file must not change during the upload: size and mtime are checked before
+ * every fragment and across transfers (BG_E_LOCAL_FILE_CHANGED, context
+ * LOCAL_FILE).
  *
  * Progress is what the server acknowledged. The reply of an upload-reply
  * job is fetched into xfer->temp_path (see docs/transport.md for how the
@@ -25,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -553,12 +556,42 @@ void bsim__curl_upload_release(struct bsim__curl_cx *cx) {
 /* ---- Cancel-Session
  * ------------------------------------------------------------- */
 
+/* The engine's timer (driver thread, lock held): send it again. Like
+ * start(), this runs outside curl's callbacks. */
+static void cancel_retry(bsim_manager *mgr, struct bsim__timer *timer) {
+  (void)mgr;
+  struct bsim__curl_cx *cx =
+      (struct bsim__curl_cx *)(void *)((char *)timer -
+                                       offsetof(struct bsim__curl_cx,
+                                                retry_timer));
+  if (BSIM_FAILED(send_session_packet(cx, "Cancel-Session"))) {
+    bsim__curl_cx_free(cx);
+    return;
+  }
+  bsim__curl_kick(cx->ct);
+}
+
+/* Re-sent on 5xx and on a failed connection, never on 1xx-4xx, nor when
+ * the server no longer knows the session (reference §9.1): at once
+ * cancel_session_retries times (a passing error), then on a background
+ * engine timer every cancel_session_retry_ms until
+ * cancel_session_window_ms after the first try (an outage). Between tries
+ * nothing is in flight, so in AUTO mode time may jump to the next one; the
+ * timer being background, run_until_idle does not wait for it. */
 void bsim__curl_cancel_done(struct bsim__curl_cx *cx, CURLcode code) {
   const struct bsim__curl_resp *r = &cx->resp;
+  const struct bsim__curl_config *c = &cx->ct->config;
   int again = code != CURLE_OK || (r->status >= 500 && r->status < 600 &&
                                    r->error_code != BSIM_E_SESSION_NOT_FOUND);
-  if (again && cx->up.retries++ < cx->ct->config.cancel_session_retries) {
+  if (again && cx->up.retries < c->cancel_session_retries) {
+    cx->up.retries++;
     if (BSIM_SUCCEEDED(send_session_packet(cx, "Cancel-Session"))) return;
+  }
+  uint64_t next_ms = bsim__now_ms(cx->ct->mgr) + c->cancel_session_retry_ms;
+  if (again && !cx->ct->freeing &&
+      next_ms - cx->first_try_ms <= c->cancel_session_window_ms) {
+    bsim__timer_start(cx->ct->mgr, &cx->retry_timer, next_ms);
+    return;
   }
   bsim__curl_cx_free(cx);
 }
@@ -574,6 +607,9 @@ void bsim__curl_upload_cancel(struct bsim__curl *ct, const char *key,
   cx->kind = BSIM__CURL_CANCEL_SESSION;
   cx->phase = BSIM__PHASE_UPLOAD;
   cx->up.fd = -1;
+  bsim__timer_init(&cx->retry_timer, cancel_retry);
+  bsim__timer_set_background(&cx->retry_timer, 1);
+  cx->first_try_ms = bsim__now_ms(ct->mgr);
   cx->all_next = ct->all;
   if (ct->all != NULL) ct->all->all_prev = cx;
   ct->all = cx;

@@ -339,6 +339,9 @@ void bsim__curl_cx_free(struct bsim__curl_cx *cx) {
     ct->active--;
   }
   if (cx->xfer != NULL) cx->xfer->transport_data = NULL;
+  if (cx->kind == BSIM__CURL_CANCEL_SESSION) {
+    bsim__timer_stop(ct->mgr, &cx->retry_timer); /* a re-send waiting */
+  }
   cx_unlink_all(cx);
   bsim__curl_upload_release(cx);
   if (cx->easy != NULL) {
@@ -704,6 +707,8 @@ void bsim__curl_config_init(struct bsim__curl_config *config) {
   config->user_agent = "Microsoft BITS/7.8";
   config->remote_change_restarts = 1;
   config->cancel_session_retries = 3;
+  config->cancel_session_retry_ms = 10u * 60u * 1000u;
+  config->cancel_session_window_ms = 24u * 60u * 60u * 1000u;
   config->session_restarts = 2;
   config->resync_limit = 8;
   config->max_host_connections = 0;
@@ -714,7 +719,9 @@ void bsim__curl_config_init(struct bsim__curl_config *config) {
 static bsim_hr config_store(struct bsim__curl *ct,
                             const struct bsim__curl_config *config) {
   if (config->buffer_bytes < 1024 || config->fragment_bytes < 1 ||
-      config->stall_timeout_s == 0) {
+      config->stall_timeout_s == 0 ||
+      (config->cancel_session_retry_ms == 0 &&
+       config->cancel_session_window_ms > 0)) {
     return BSIM_E_INVALIDARG;
   }
   char *ca = config->ca_file != NULL ? bsim__strdup(config->ca_file) : NULL;

@@ -48,9 +48,15 @@ struct bsim__curl_config {
    * (reference §10 "Consistency"): 1 = restart the file from byte 0 in the
    * same transfer; 0 = ERROR with BG_E_REMOTE_FILE_CHANGED. */
   int remote_change_restarts; /* 1 */
-  /** How often a Cancel-Session is re-sent after a 5xx (§9.1; BITS keeps
-   * trying for up to 24 h, bitsim a bounded number of times). */
+  /** How often a Close-Session or Cancel-Session is re-sent at once after
+   * a 5xx or a failed connection (§9.1). */
   uint32_t cancel_session_retries; /* 3 */
+  /** Then a Cancel-Session is sent again every cancel_session_retry_ms of
+   * engine time (virtual in AUTO and MANUAL mode; a background timer)
+   * until cancel_session_window_ms after the first try (§9.1: BITS keeps
+   * trying for up to 24 h). A window of 0: the immediate re-sends only. */
+  uint64_t cancel_session_retry_ms;  /* 600,000 (10 min) */
+  uint64_t cancel_session_window_ms; /* 86,400,000 (24 h) */
   /** Times a Create-Session is tried again within one transfer after the
    * server forgot the session (BG_E_SESSION_NOT_FOUND, §9.1). */
   uint32_t session_restarts; /* 2 */

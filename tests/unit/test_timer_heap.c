@@ -142,6 +142,55 @@ static void test_timer_heap_due_now_fires_without_time(void **state) {
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 }
 
+/* A background timer (bsim__timer_set_background) does not keep
+ * run_until_idle going in AUTO mode, so "idle" does not jump to it; an
+ * ordinary one does; both fire once time reaches them (run_until). Re-arming
+ * and stopping keep the count of background timers right. */
+static void test_timer_heap_background_not_waited_for(void **state) {
+  (void)state;
+  struct bsim_manager_options o;
+  bsim_manager_options_init(&o);
+  o.clock_mode = BSIM_CLOCK_AUTO;
+  o.seed = bsim_test_seed();
+  bsim_manager *mgr = NULL;
+  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
+  fired = 0;
+  uint64_t t0 = bsim_manager_now_ms(mgr);
+  struct probe p[3];
+  for (int i = 0; i < 3; i++) {
+    p[i].id = i;
+    bsim__timer_init(&p[i].timer, record);
+  }
+  bsim__timer_set_background(&p[0].timer, 1);
+  bsim__timer_set_background(&p[1].timer, 1);
+  bsim__lock(mgr);
+  bsim__timer_start(mgr, &p[0].timer, t0 + 5000);
+  bsim__timer_start(mgr, &p[0].timer, t0 + 6000); /* re-armed: counted once */
+  bsim__timer_start(mgr, &p[1].timer, t0 + 7000);
+  bsim__timer_stop(mgr, &p[1].timer);
+  bsim__unlock(mgr);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  assert_int_equal(fired, 0);
+  assert_true(bsim_manager_now_ms(mgr) == t0);
+  /* An ordinary timer after it: idle now runs through both. */
+  arm(mgr, &p[2], 2, t0 + 9000, record);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  assert_int_equal(fired, 2);
+  assert_int_equal(order[0], 0);
+  assert_int_equal(order[1], 2);
+  assert_true(p[0].fired_at == t0 + 6000);
+  /* Alone again, a background timer fires when time is driven to it. */
+  bsim__lock(mgr);
+  bsim__timer_start(mgr, &p[0].timer, t0 + 20000);
+  bsim__unlock(mgr);
+  assert_int_equal(bsim_manager_run_until_idle(mgr, 0), BSIM_S_OK);
+  assert_int_equal(fired, 2);
+  assert_int_equal(bsim_manager_run_until(mgr, t0 + 30000), BSIM_S_OK);
+  assert_int_equal(fired, 3);
+  assert_true(p[0].fired_at == t0 + 20000);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+}
+
 static struct probe many[MAX_T];
 
 static void test_timer_heap_random_order(void **state) {
@@ -179,6 +228,7 @@ int main(void) {
       cmocka_unit_test(test_timer_heap_callbacks_may_rearm_and_stop),
       cmocka_unit_test(test_timer_heap_due_now_fires_without_time),
       cmocka_unit_test(test_timer_heap_random_order),
+      cmocka_unit_test(test_timer_heap_background_not_waited_for),
   };
   return cmocka_run_group_tests_name("timer_heap", tests, NULL, NULL);
 }
