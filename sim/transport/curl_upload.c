@@ -587,9 +587,17 @@ void bsim__curl_cancel_done(struct bsim__curl_cx *cx, CURLcode code) {
     cx->up.retries++;
     if (BSIM_SUCCEEDED(send_session_packet(cx, "Cancel-Session"))) return;
   }
-  uint64_t next_ms = bsim__now_ms(cx->ct->mgr) + c->cancel_session_retry_ms;
-  if (again && !cx->ct->freeing &&
-      next_ms - cx->first_try_ms <= c->cancel_session_window_ms) {
+  if (!again || cx->ct->freeing || c->cancel_session_retry_ms == 0) {
+    bsim__curl_cx_free(cx);
+    return;
+  }
+  /* The next point of a grid of retry_ms from the first try: the time a
+   * request takes does not push the later tries out of the window. */
+  uint64_t since_ms = bsim__now_ms(cx->ct->mgr) - cx->first_try_ms;
+  uint64_t next_ms =
+      cx->first_try_ms +
+      (since_ms / c->cancel_session_retry_ms + 1) * c->cancel_session_retry_ms;
+  if (next_ms - cx->first_try_ms <= c->cancel_session_window_ms) {
     bsim__timer_start(cx->ct->mgr, &cx->retry_timer, next_ms);
     return;
   }
