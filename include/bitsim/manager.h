@@ -148,6 +148,15 @@ struct bsim_manager_options {
    * BG_E_CONNECT_FAILURE), for simulations that must never touch a real
    * network. */
   int real_transport; /* 1 */
+
+  /* Durable store, appended. */
+  /** Reference §13: "transfer progress is checkpointed periodically" (the
+   * period is not documented). Progress is committed at state changes,
+   * API calls and callbacks, and besides at most this many ms of the
+   * manager's clock after it moved, when the engine lock is released
+   * (during a long transfer, so that a crash loses at most about this
+   * much). 0: only at those points. */
+  uint32_t store_checkpoint_ms; /* 1000 */
 };
 
 /** Fill opts with the defaults listed beside each field. */

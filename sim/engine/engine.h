@@ -196,9 +196,10 @@ struct bsim_manager {
   const struct bsim__store_ops *store_ops;
   void *store;
   int store_on;
-  int store_pending;      /* a write waits in the open transaction */
-  int store_due;          /* a state change awaits its own commit */
-  bsim_job **store_dirty; /* referenced until saved */
+  int store_pending;        /* a write waits in the open transaction */
+  int store_due;            /* a state change awaits its own commit */
+  uint64_t store_commit_ms; /* the clock at the last commit */
+  bsim_job **store_dirty;   /* referenced until saved */
   uint32_t store_dirty_len;
   uint32_t store_dirty_cap;
 
@@ -348,6 +349,10 @@ int bsim__reply_delete_temp(bsim_job *job);
 void bsim__http_free(bsim_job *job);
 /** TakeOwnership: credentials and custom headers are dropped (§12). */
 void bsim__http_owner_changed(bsim_job *job);
+/** persist.c: the engine lock is about to be released (bsim__unlock):
+ * commit a pending state change, or progress when store_checkpoint_ms of
+ * the clock passed since the last commit (reference §13). */
+void bsim__store_unlocking(bsim_manager *mgr);
 struct bsim__store_job;
 /** The durable store: put the options into rec, the credentials packed
  * into *creds (freed by the caller; NULL when none). */

@@ -44,6 +44,7 @@ void bsim_manager_options_init(struct bsim_manager_options *opts) {
   opts->delivery_threads = 4;
   opts->trace_enabled = 1;
   opts->real_transport = 1;
+  opts->store_checkpoint_ms = 1000u;
 }
 
 static bsim_hr copy_options(const struct bsim_manager_options *in,
@@ -268,8 +269,8 @@ void bsim__lock(bsim_manager *mgr) {
 
 void bsim__unlock(bsim_manager *mgr) {
   /* A state change is durable before anyone else can take the lock and
-   * see it (docs/store.md "Durability"). */
-  if (mgr->store_due) (void)bsim__store_flush(mgr);
+   * see it; progress is checkpointed now and then (docs/store.md). */
+  if (mgr->store_on) bsim__store_unlocking(mgr);
   int rc = pthread_mutex_unlock(&mgr->lock);
   BSIM_ASSERT(rc == 0);
 }

@@ -289,7 +289,15 @@ bsim_hr bsim__store_flush(bsim_manager *mgr) {
   mgr->store_dirty_len = 0;
   mgr->store_pending = 0;
   mgr->store_due = 0;
+  mgr->store_commit_ms = mgr->clock.now_ms;
   return BSIM_S_OK;
+}
+
+void bsim__store_unlocking(bsim_manager *mgr) {
+  uint64_t every = mgr->opts.store_checkpoint_ms;
+  int checkpoint = every > 0 && mgr->store_dirty_len > 0 &&
+                   mgr->clock.now_ms - mgr->store_commit_ms >= every;
+  if (mgr->store_due || checkpoint) (void)bsim__store_flush(mgr);
 }
 
 /* Put the job on the list of jobs to save. */
