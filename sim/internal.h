@@ -339,17 +339,17 @@ int bsim__ranges_locate(const struct bsim_file_range *ranges, uint32_t count,
 bsim_hr bsim__manager_add_transport(bsim_manager *mgr,
                                     const struct bsim__transport *transport);
 
+/** Nonzero while a transport has real I/O in flight (takes the lock): a
+ * driver that keeps the engine in MANUAL mode lets virtual time flow at
+ * the real rate meanwhile (design.md "Time", sim/compat/service.c). */
+int bsim__manager_transfers_busy(bsim_manager *mgr);
+
 /** The model transport (sim/transport/xfer_model.c). */
 bsim_hr bsim__xfer_model_new(bsim_manager *mgr, struct bsim__transport *out);
 struct bsim__transport *bsim__mgr_model(bsim_manager *mgr);
 /** Validation rejected content of url that came from a peer (reference
  * §7): every peer copy of url is dropped, so the next request goes to the
  * origin (sim/transport/model_peers.c). */
-/** Nonzero while a transport has real I/O in flight (takes the lock): a
- * driver that keeps the engine in MANUAL mode lets virtual time flow at
- * the real rate meanwhile (design.md "Time", sim/compat/service.c). */
-int bsim__manager_transfers_busy(bsim_manager *mgr);
-
 void bsim__model_peer_drop(bsim_manager *mgr, const char *url);
 
 /** The curl transport (sim/transport/xfer_curl.c): http, https and file
