@@ -55,8 +55,14 @@ static int transports_busy(bsim_manager *mgr) {
   return 0;
 }
 
+/* Timers that keep run_until_idle going: all but the inactivity scavenger
+ * and background timers (bsim__timer_set_background). */
 static int refd_timers(bsim_manager *mgr) {
-  return mgr->heap_len > (bsim__timer_armed(&mgr->inactivity) ? 1u : 0u);
+  uint32_t unrefd = mgr->heap_background;
+  if (bsim__timer_armed(&mgr->inactivity) && !mgr->inactivity.background) {
+    unrefd++;
+  }
+  return mgr->heap_len > unrefd;
 }
 
 static int reached(bsim_manager *mgr, const struct drive *d) {
