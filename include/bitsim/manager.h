@@ -218,7 +218,8 @@ BSIM_EXTERN uint64_t bsim_manager_now_ms(bsim_manager *mgr);
  * deadline. MANUAL: runs what is runnable now and returns. REAL: waits in
  * real time for timers and I/O. The JobInactivityTimeout sweep does not
  * count as something to do (it would otherwise make every call jump 90
- * days and cancel every job); advance and run_until fire it. While real
+ * days and cancel every job), nor do the curl transport's Cancel-Session
+ * re-sends (up to 24 h); advance and run_until fire them. While real
  * I/O or a callback on a worker thread is in flight, time flows at the
  * real rate instead of jumping. step_max bounds the number of steps (0 =
  * a default of 100,000,000).

@@ -18,8 +18,10 @@
  * "Idle" for run_until_idle means no runnable work, nothing in flight and
  * no timer pending other than the inactivity scavenger: the 90-day
  * JobInactivityTimeout is a background sweep that would otherwise turn
- * every run_until_idle into "jump 90 days and cancel everything". Tests of
- * scavenging move time with advance or run_until, which fire every timer.
+ * every run_until_idle into "jump 90 days and cancel everything". Background
+ * timers (bsim__timer_set_background, e.g. Cancel-Session re-sends) are
+ * left out the same way. Tests of scavenging move time with advance or
+ * run_until, which fire every timer.
  *
  * run_until_job_state watches one job: the state setter latches the
  * moment the job enters a wanted state (even if it moves on within the
