@@ -7,7 +7,8 @@
  * a Suspend/Resume and a re-published file resume without stitching
  * wrong bytes; a range past the end of the file is ERROR with
  * BG_E_INVALID_RANGE and a host without Range support is ERROR with
- * BG_E_INSUFFICIENT_RANGE_SUPPORT. Runs with BSIM_SEED=1 and =2. */
+ * BG_E_INSUFFICIENT_RANGE_SUPPORT; a restart from the durable store in
+ * the middle of a range resumes inside it. Runs with BSIM_SEED=1 and =2. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -260,6 +261,54 @@ static void test_sim_ranges_no_range_support(void **state) {
   }
 }
 
+/* §13 with §1.6: the manager goes away in the middle of the second
+ * range (Suspend keeps the bytes, the durable store keeps the job with
+ * its ranges and offset); the restored job resumes inside that range and
+ * the local file ends up right. */
+static void test_sim_ranges_restart_mid_range(void **state) {
+  (void)state;
+  char db[1200];
+  char local[1200];
+  const char *dir = bsim_test_tmpdir("sim_ranges_restart");
+  snprintf(db, sizeof db, "%s/queue.db", dir);
+  snprintf(local, sizeof local, "%s/out.bin", dir);
+  struct bsim_file_range r[] = {{290000, EOF_LEN}, {1000, 20000}, {0, 5}};
+  bsim_guid id;
+  for (int round = 0; round < 2; round++) {
+    struct bsim_manager_options o;
+    fx_options(&o, BSIM_CLOCK_AUTO, BSIM_FS_REAL);
+    o.store_path = db;
+    bsim_manager *mgr = fx_manager_opts(&o);
+    struct bsim_model_host_options ho;
+    bsim_model_host_options_init(&ho);
+    ho.bandwidth_bytes_per_s = 1000;
+    assert_int_equal(bsim_model_host_add(mgr, "origin.test", &ho), BSIM_S_OK);
+    fx_file(mgr, SRC, SRC_SIZE);
+    bsim_job *job = NULL;
+    if (round == 0) {
+      job = ranged_job(mgr, local, 3, r);
+      assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+      assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+      uint64_t t0 = bsim_manager_now_ms(mgr);
+      /* 10,000 bytes of the open end, then 5,000 of the second range. */
+      assert_int_equal(bsim_manager_run_until(mgr, t0 + 15000), BSIM_S_OK);
+      assert_int_equal(bsim_job_suspend(job), BSIM_S_OK);
+      assert_int_equal(fx_file_progress(job, 0).bytes_transferred, 15000);
+    } else {
+      assert_int_equal(bsim_manager_get_job(mgr, "alice", &id, &job),
+                       BSIM_S_OK);
+      assert_int_equal(fx_file_progress(job, 0).bytes_transferred, 15000);
+      assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+      fx_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED,
+                bsim_manager_now_ms(mgr) + 600000);
+      assert_int_equal(fx_file_progress(job, 0).bytes_total, 30005);
+      check_local(mgr, job, local, 3, r);
+    }
+    bsim_job_unref(job);
+    fx_free(mgr);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sim_ranges_layout),
@@ -268,6 +317,7 @@ int main(void) {
       cmocka_unit_test(test_sim_ranges_republished),
       cmocka_unit_test(test_sim_ranges_beyond_eof),
       cmocka_unit_test(test_sim_ranges_no_range_support),
+      cmocka_unit_test(test_sim_ranges_restart_mid_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
