@@ -4,7 +4,8 @@
  *                           name stays what the application gave;
  *   ALLOW_REPORT            followed, and GetRemoteName reports the final
  *                           URL (absolute or relative Location); a retry
- *                           after an interruption goes straight there;
+ *                           after an interruption goes straight there; the
+ *                           durable store keeps the new name;
  *   DISALLOW                the redirect is fatal with
  *                           HRESULT_FROM_WIN32(302), context REMOTE_FILE,
  *                           and the name is kept.
@@ -133,12 +134,67 @@ static void test_curl_redirect_disallow_is_fatal(void **state) {
   bsim_job_unref(job);
 }
 
+static bsim_manager *store_manager(const char *db) {
+  struct bsim_manager_options o;
+  bsim_manager_options_init(&o);
+  o.clock_mode = BSIM_CLOCK_AUTO;
+  o.seed = bsim_test_seed();
+  o.store_path = db;
+  bsim_manager *mgr = NULL;
+  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
+  bsim_hr hr = bsim_user_add(mgr, "alice", 0);
+  assert_true(BSIM_SUCCEEDED(hr) || hr == BSIM_E_INVALIDARG);
+  return mgr;
+}
+
+/* The renamed remote name is in the durable store (reference §13): a
+ * manager reopened on the store reports it. */
+static void test_curl_redirect_report_is_stored(void **state) {
+  (void)state;
+  char db[1300];
+  char src[1300];
+  char dst[1300];
+  world_path(db, sizeof db, w.dir, "jobs.db");
+  world_make_file(world_path(src, sizeof src, w.root, "p-new.bin"), 5000, 7);
+  world_fault(&w, "path=/p-old.bin,redirect=/p-new.bin");
+  bsim_manager *mgr = store_manager(db);
+  bsim_job *job = NULL;
+  assert_int_equal(bsim_job_create(mgr, "alice", "stored",
+                                   BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
+                   BSIM_S_OK);
+  assert_int_equal(
+      bsim_job_add_file(job, world_url(&w, "/p-old.bin"),
+                        world_path(dst, sizeof dst, w.out, "p-old.bin")),
+      BSIM_S_OK);
+  assert_int_equal(
+      bsim_job_set_security_flags(job, BSIM_HTTP_REDIRECT_POLICY_ALLOW_REPORT),
+      BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  uint64_t deadline = bsim_manager_now_ms(mgr) + DAY_MS;
+  assert_int_equal(bsim_manager_run_until_job_state(
+                       mgr, job, 1u << BSIM_JOB_STATE_TRANSFERRED, deadline),
+                   BSIM_S_OK);
+  assert_int_equal(world_state(job), BSIM_JOB_STATE_TRANSFERRED);
+  bsim_guid id;
+  assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
+  bsim_job_unref(job);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+
+  mgr = store_manager(db);
+  assert_int_equal(bsim_manager_get_job(mgr, "alice", &id, &job), BSIM_S_OK);
+  assert_remote_name(job, world_url(&w, "/p-new.bin"));
+  assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
+  bsim_job_unref(job);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_curl_redirect_silent_keeps_name),
       cmocka_unit_test(test_curl_redirect_report_renames),
       cmocka_unit_test(test_curl_redirect_report_retry_uses_new_name),
       cmocka_unit_test(test_curl_redirect_disallow_is_fatal),
+      cmocka_unit_test(test_curl_redirect_report_is_stored),
   };
   return cmocka_run_group_tests_name("curl_redirect", tests, group_setup,
                                      group_teardown);
