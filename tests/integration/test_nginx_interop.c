@@ -349,8 +349,9 @@ static void test_nginx_custom_headers(void **state) {
   assert_true(wait_logged("GET /h.bin 200", "\"hello-nginx\""));
 }
 
-/* Redirects are followed silently by default; DISALLOW makes the 302 a
- * fatal HRESULT_FROM_WIN32(302) (reference §10 "Redirects", §2.7). */
+/* Redirects are followed silently by default (the remote name stays);
+ * ALLOW_REPORT renames it to the final URL; DISALLOW makes the 302 a fatal
+ * HRESULT_FROM_WIN32(302) (reference §10 "Redirects", §2.7). */
 static void test_nginx_redirect_policy(void **state) {
   (void)state;
   if (!have_nginx) skip();
@@ -360,6 +361,23 @@ static void test_nginx_redirect_policy(void **state) {
   bsim_job *job = ngx_job(ngx_url("http", port, "/old.bin"),
                           world_path(dst, sizeof dst, w.out, "moved1.bin"));
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  world_run_to(&w, job, BSIM_JOB_STATE_TRANSFERRED);
+  char *name = NULL;
+  assert_int_equal(bsim_file_get_remote_name(job, 0, &name), BSIM_S_OK);
+  assert_string_equal(name, ngx_url("http", port, "/old.bin"));
+  bsim_free(name);
+  finish(job, src, dst);
+
+  job = ngx_job(ngx_url("http", port, "/old.bin"),
+                world_path(dst, sizeof dst, w.out, "moved3.bin"));
+  assert_int_equal(
+      bsim_job_set_security_flags(job, BSIM_HTTP_REDIRECT_POLICY_ALLOW_REPORT),
+      BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  world_run_to(&w, job, BSIM_JOB_STATE_TRANSFERRED);
+  assert_int_equal(bsim_file_get_remote_name(job, 0, &name), BSIM_S_OK);
+  assert_string_equal(name, ngx_url("http", port, "/moved.bin"));
+  bsim_free(name);
   finish(job, src, dst);
 
   job = ngx_job(ngx_url("http", port, "/old.bin"),
