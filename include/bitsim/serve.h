@@ -11,7 +11,8 @@
  *   BITS_POST /<path>         uploads into upload_dir ([MC-BUP])
  *   GET/HEAD /bitsim-reply/<session>  the reply of an upload-reply session
  * Faults (status, reset, stall, drip, wrong length, no Range, corrupt bytes,
- * changing content) apply per path or path prefix and per request count.
+ * changing content, redirects) apply per path or path prefix and per
+ * request count.
  * docs/serve.md describes the text form of faults and every response.
  *
  * Threads: every function may be called from any thread, concurrently with
