@@ -9,13 +9,20 @@
  *     are the first bytes of the remote file: no corrupt or torn prefix;
  *   - once space is freed, Resume continues from that offset with Range
  *     and the completed file is byte-identical to the remote one;
- *   - with policy.disk_full_transient the same failure is TRANSIENT_ERROR.
- * Skipped without CAP_SYS_ADMIN (no private mount). Nothing sleeps. */
+ *   - with policy.disk_full_transient the same failure is TRANSIENT_ERROR;
+ *   - past the file size limit (RLIMIT_FSIZE, EFBIG) the job ends in ERROR
+ *     with HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE) 0x800700DF, context
+ *     LOCAL_FILE, again with exactly the reported prefix on disk.
+ * The tmpfs tests are skipped without CAP_SYS_ADMIN (no private mount).
+ * Nothing sleeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "curl_world.h"
 
@@ -53,19 +60,30 @@ static void unfill(const char *leaf) {
   assert_int_equal(unlink(world_path(path, sizeof path, small, leaf)), 0);
 }
 
-static bsim_job *download(const char *leaf) {
+static int have_small_fs;
+
+static void make_source(const char *leaf) {
   char src[1300];
+  world_make_file(world_path(src, sizeof src, w.root, leaf), FILE_BYTES, 11);
+}
+
+/* A download of /leaf into dir (made first with make_source). */
+static bsim_job *download_to(const char *leaf, const char *dir) {
   char dst[1300];
   char path[64];
-  world_make_file(world_path(src, sizeof src, w.root, leaf), FILE_BYTES, 11);
   snprintf(path, sizeof path, "/%s", leaf);
   bsim_job *job =
       world_job(&w, BSIM_JOB_TYPE_DOWNLOAD, BSIM_JOB_PRIORITY_FOREGROUND);
   assert_int_equal(bsim_job_add_file(job, world_url(&w, path),
-                                     world_path(dst, sizeof dst, small, leaf)),
+                                     world_path(dst, sizeof dst, dir, leaf)),
                    BSIM_S_OK);
   assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
   return job;
+}
+
+static bsim_job *download(const char *leaf) {
+  make_source(leaf);
+  return download_to(leaf, small);
 }
 
 /* The temporary file is exactly the reported prefix of the remote file;
@@ -98,6 +116,7 @@ static uint64_t check_prefix(bsim_job *job) {
 
 static void test_curl_diskfull_fatal_then_resume(void **state) {
   (void)state;
+  if (!have_small_fs) skip();
   fill("filler", FILLER_BYTES);
   bsim_job *job = download("full.bin");
   world_run_to(&w, job, BSIM_JOB_STATE_ERROR);
@@ -125,6 +144,7 @@ static void test_curl_diskfull_fatal_then_resume(void **state) {
 
 static void test_curl_diskfull_transient_policy(void **state) {
   (void)state;
+  if (!have_small_fs) skip();
   struct bsim__curl_config c;
   world_default_config(&c);
   c.buffer_bytes = 64u * 1024u;
@@ -142,18 +162,47 @@ static void test_curl_diskfull_transient_policy(void **state) {
   bsim_job_unref(job);
 }
 
+/* RLIMIT_FSIZE makes a write past the limit fail with EFBIG (SIGXFSZ
+ * ignored); the limit is lifted again before the test ends. */
+static void test_curl_diskfull_file_too_large(void **state) {
+  (void)state;
+  struct bsim__curl_config c;
+  world_default_config(&c);
+  c.buffer_bytes = 64u * 1024u;
+  world_config(&w, &c);
+  make_source("big.bin");
+  struct rlimit old;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  struct rlimit lim = old;
+  lim.rlim_cur = 300000;
+  void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  bsim_job *job = download_to("big.bin", w.out);
+  world_run_to(&w, job, BSIM_JOB_STATE_ERROR);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, was);
+  struct bsim_job_error e = world_error(job);
+  assert_int_equal((uint32_t)e.code, 0x800700DFu);
+  assert_int_equal(e.context, BSIM_ERROR_CONTEXT_LOCAL_FILE);
+  uint64_t kept = check_prefix(job);
+  assert_true(kept > 0 && kept <= 300000);
+  assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
+  bsim_job_unref(job);
+}
+
 int main(void) {
   /* Before any thread (the server's, libuv's): a private mount. */
   const char *d = bsim_test_tmpdir("curl-diskfull-fs");
   if (d == NULL) return 1;
   snprintf(small, sizeof small, "%s", d);
-  if (bsim_test_small_fs(small, FS_BYTES) != 0) {
-    printf("skipped: no private tmpfs (needs CAP_SYS_ADMIN)\n");
-    return 0;
+  have_small_fs = bsim_test_small_fs(small, FS_BYTES) == 0;
+  if (!have_small_fs) {
+    printf("no private tmpfs (needs CAP_SYS_ADMIN): disk-full tests skip\n");
   }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_curl_diskfull_fatal_then_resume),
       cmocka_unit_test(test_curl_diskfull_transient_policy),
+      cmocka_unit_test(test_curl_diskfull_file_too_large),
   };
   return cmocka_run_group_tests_name("curl_diskfull", tests, group_setup,
                                      group_teardown);
