@@ -162,6 +162,8 @@ int bsim__cli_fail(struct bsim__cli_ctx *ctx, const char *what, bsim_hr hr);
 int bsim__cli_create(struct bsim__cli_ctx *ctx);
 int bsim__cli_addfile(struct bsim__cli_ctx *ctx);
 int bsim__cli_addfileset(struct bsim__cli_ctx *ctx);
+/* cmd_jobs_ranges.c: bitsadmin's /addfilewithranges (reference §1.6). */
+int bsim__cli_addfilewithranges(struct bsim__cli_ctx *ctx);
 int bsim__cli_resume(struct bsim__cli_ctx *ctx);
 int bsim__cli_suspend(struct bsim__cli_ctx *ctx);
 int bsim__cli_cancel(struct bsim__cli_ctx *ctx);

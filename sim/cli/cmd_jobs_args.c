@@ -17,6 +17,8 @@ static const struct bsim__cli_verb verbs[] = {
      "[/download|/upload|/upload-reply] NAME"},
     {"addfile", 3, 3, 0, bsim__cli_addfile, "JOB URL LOCAL"},
     {"addfileset", 2, 2, 0, bsim__cli_addfileset, "JOB LISTFILE"},
+    {"addfilewithranges", 4, 4, 0, bsim__cli_addfilewithranges,
+     "JOB URL LOCAL OFFSET:LENGTH|eof,..."},
     {"listfiles", 1, 1, 0, bsim__cli_listfiles, "JOB"},
     {"resume", 1, 1, BSIM__CLI_SW_WAIT, bsim__cli_resume, "JOB [--wait]"},
     {"suspend", 1, 1, 0, bsim__cli_suspend, "JOB"},
