@@ -51,7 +51,10 @@ static unsigned char byte_at(uint32_t i) {
   return (unsigned char)((i * 2654435761u) >> 24);
 }
 
-static void setup_world(const char *name) {
+/* The served file and the paths. No thread may exist yet: the child is
+ * forked after this and before the server starts (a fork copies no
+ * thread, and a lock another thread held would stay held in the child). */
+static void setup_files(const char *name) {
   snprintf(root, sizeof root, "%s", bsim_test_tmpdir(name));
   snprintf(out, sizeof out, "%s/out", root);
   assert_int_equal(mkdir(out, 0755), 0);
@@ -64,6 +67,9 @@ static void setup_world(const char *name) {
   for (uint32_t i = 0; i < SIZE; i++)
     fputc(byte_at(i), f);
   fclose(f);
+}
+
+static void start_server(void) {
   struct bsim_serve_options so;
   bsim_serve_options_init(&so);
   so.root_dir = root;
@@ -87,11 +93,21 @@ static bsim_manager *open_store(uint32_t checkpoint_ms) {
   return mgr;
 }
 
-/* The child: one job, one driving call until it is killed. */
-static void child_main(uint32_t checkpoint_ms) {
+/* The child: reads the URL from fd, then one job and one driving call
+ * until it is killed. */
+static void child_main(int fd, uint32_t checkpoint_ms) {
+  size_t got = 0;
+  ssize_t n;
+  while (got + 1 < sizeof url &&
+         (n = read(fd, url + got, sizeof url - 1 - got)) > 0) {
+    got += (size_t)n;
+  }
+  url[got] = '\0';
+  close(fd);
   bsim_manager *mgr = open_store(checkpoint_ms);
   bsim_job *job = NULL;
-  if (bsim_job_create(mgr, "alice", "slow", BSIM_JOB_TYPE_DOWNLOAD, NULL,
+  if (got == 0 ||
+      bsim_job_create(mgr, "alice", "slow", BSIM_JOB_TYPE_DOWNLOAD, NULL,
                       &job) != BSIM_S_OK ||
       bsim_job_set_priority(job, BSIM_JOB_PRIORITY_FOREGROUND) != BSIM_S_OK ||
       bsim_job_add_file(job, url, local) != BSIM_S_OK ||
@@ -121,8 +137,9 @@ static uint64_t temp_size(void) {
 }
 
 /* Wait, with a deadline, until the child's temporary file holds KILL_AT
- * bytes: each write to it is an inotify event, no polling by the clock. */
-static void wait_for_bytes(void) {
+ * bytes: each write to it is an inotify event, no polling by the clock.
+ * Returns 1, or 0 at the deadline. */
+static int wait_for_bytes(void) {
   int in = inotify_init1(IN_CLOEXEC);
   assert_true(in >= 0);
   assert_true(inotify_add_watch(in, out, IN_MODIFY | IN_CREATE) >= 0);
@@ -135,18 +152,30 @@ static void wait_for_bytes(void) {
     }
   }
   close(in);
-  assert_true(temp_size() >= KILL_AT);
+  return temp_size() >= KILL_AT;
 }
 
-/* Returns the size of the temporary file the killed child left. */
+/* Fork the child, start the server, hand the child its URL, kill it once
+ * it wrote KILL_AT bytes (or at the deadline: the child never outlives the
+ * test). Returns the size of the temporary file it left. */
 static uint64_t run_and_kill(uint32_t checkpoint_ms) {
+  int p[2];
+  assert_int_equal(pipe(p), 0);
   pid_t pid = fork();
   assert_true(pid >= 0);
-  if (pid == 0) child_main(checkpoint_ms);
-  wait_for_bytes();
+  if (pid == 0) {
+    close(p[1]);
+    child_main(p[0], checkpoint_ms);
+  }
+  close(p[0]);
+  start_server();
+  assert_int_equal(write(p[1], url, strlen(url)), (ssize_t)strlen(url));
+  close(p[1]);
+  int wrote = wait_for_bytes();
   assert_int_equal(kill(pid, SIGKILL), 0);
   int status = 0;
   assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(wrote);
   assert_true(WIFSIGNALED(status));
   return temp_size();
 }
@@ -165,7 +194,7 @@ static bsim_job *the_job(bsim_manager *mgr) {
 
 static void test_checkpoint_then_range_resume(void **state) {
   (void)state;
-  setup_world("store_checkpoint");
+  setup_files("store_checkpoint");
   uint64_t left = run_and_kill(100);
   bsim_manager *mgr = open_store(100);
   bsim_job *job = the_job(mgr);
@@ -194,7 +223,7 @@ static void test_checkpoint_then_range_resume(void **state) {
 
 static void test_no_checkpoint_inside_a_drive(void **state) {
   (void)state;
-  setup_world("store_no_checkpoint");
+  setup_files("store_no_checkpoint");
   assert_true(run_and_kill(0) > 0);
   bsim_manager *mgr = open_store(0);
   bsim_job *job = the_job(mgr);
