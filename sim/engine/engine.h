@@ -337,8 +337,12 @@ struct bsim__job_reply {
   char *name;           /* NULL: generated beside the upload file */
   uint64_t bytes_total; /* BSIM_SIZE_UNKNOWN until the reply starts */
   uint64_t bytes_done;
+  uint8_t frozen; /* the first Resume fixed the name (reference §1.5) */
 };
 void bsim__reply_free(bsim_job *job);
+/** Resume of an upload-reply job: the first one fixes the reply file name
+ * ("must be set before the first Resume to take effect", §1.5). */
+void bsim__reply_resumed(bsim_job *job);
 /** Complete of an upload-reply job: the reply's temporary file becomes the
  * reply file (an empty one if the server sent nothing). */
 bsim_hr bsim__reply_complete(bsim_job *job);

@@ -265,6 +265,7 @@ static bsim_hr resume_locked(bsim_job *job) {
   job->net_error = 0;
   job->noprog_since_ms = UINT64_MAX;
   job->active_acc_ms = 0;
+  if (job->type == BSIM_JOB_TYPE_UPLOAD_REPLY) bsim__reply_resumed(job);
   bsim__fsm_fire(job, BSIM__EV_RESUME);
   bsim__job_touch(job);
   bsim__sched_kick(job->mgr);

@@ -80,6 +80,7 @@ static void to_record(bsim_job *job, struct bsim__store_file *files,
     r->reply_name = job->reply->name;
     r->reply_total = job->reply->bytes_total;
     r->reply_done = job->reply->bytes_done;
+    r->reply_frozen = job->reply->frozen;
   }
   r->file_count = job->file_count;
   for (uint32_t i = 0; i < job->file_count; i++) {
@@ -535,13 +536,14 @@ static bsim_hr restore_cmdline(struct restore_ctx *rc, bsim_job *job,
  * the bytes themselves wait in the temporary file. */
 static bsim_hr restore_reply(bsim_job *job, const struct bsim__store_job *r) {
   if (r->reply_name == NULL && r->reply_total == BSIM_SIZE_UNKNOWN &&
-      r->reply_done == 0) {
+      r->reply_done == 0 && !r->reply_frozen) {
     return BSIM_S_OK;
   }
   job->reply = bsim__calloc(1, sizeof *job->reply);
   if (job->reply == NULL) return BSIM_E_OUTOFMEMORY;
   job->reply->bytes_total = r->reply_total;
   job->reply->bytes_done = r->reply_done;
+  job->reply->frozen = r->reply_frozen != 0;
   return copy_str(&job->reply->name, r->reply_name);
 }
 

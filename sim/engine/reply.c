@@ -11,6 +11,11 @@
  * and Complete creates an empty reply file (§9 "the reply file is empty if
  * the server app sent nothing").
  *
+ * SetReplyFileName takes effect only before the first Resume (§1.5): the
+ * first Resume fixes the name, and a later call (legal until the reply
+ * download begins) returns S_OK and changes nothing; GetReplyFileName
+ * reports the name in effect.
+ *
  * The reply state lives behind job->reply, allocated at the first need, so
  * the many download jobs of a manager pay one pointer each.
  */
@@ -219,6 +224,24 @@ bsim_hr bsim_job_get_reply_data(bsim_job *job, void **data_out,
 
 /* ---- SetReplyFileName / GetReplyFileName -------------------------------- */
 
+void bsim__reply_resumed(bsim_job *job) {
+  struct bsim__job_reply *r = reply_get(job);
+  if (r != NULL && !r->frozen) {
+    r->frozen = 1;
+    bsim__store_job_changed(job);
+  }
+}
+
+/* A name set after the first Resume is accepted (S_OK) and has no effect
+ * (reference §1.5): the name in effect stays, and says so in the trace. */
+static void trace_late_name(bsim_job *job) {
+  struct bsim__tr tr;
+  if (BSIM__TR_BEGIN(&tr, job->mgr, "reply", job)) {
+    bsim__tr_str(&tr, "op", "name_after_resume_ignored");
+    bsim__tr_end(&tr);
+  }
+}
+
 static bsim_hr check_reply_name(bsim_job *job, const char *name) {
   int64_t chars = bsim__utf8_chars(name);
   if (chars < 0 || chars > (int64_t)BSIM_MAX_PATH_CHARS || name[0] != '/' ||
@@ -250,6 +273,11 @@ static bsim_hr set_reply_name_locked(bsim_job *job, const char *name) {
   if (r == NULL) {
     bsim__free(copy);
     return BSIM_E_OUTOFMEMORY;
+  }
+  if (r->frozen) {
+    bsim__free(copy);
+    trace_late_name(job);
+    return BSIM_S_OK;
   }
   bsim__free(r->name);
   r->name = copy; /* NULL: generated beside the upload file */

@@ -83,6 +83,7 @@ struct bsim__store_job {
   /* Upload-reply (§9): SetReplyFileName (NULL: generated) and progress. */
   const char *reply_name;
   uint64_t reply_total, reply_done;
+  int reply_frozen; /* the first Resume fixed the reply name */
   uint32_t file_count;
   const struct bsim__store_file *files;
   int cold_changed; /* save: 0 keeps the stored cold fields as they are */

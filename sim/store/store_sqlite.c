@@ -31,7 +31,7 @@ static const char *const sql[ST_COUNT] = {
                " credentials, reply_name)"
                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_PROGRESS] = "INSERT OR REPLACE INTO progress VALUES(?,?,?,?,?,?,?,?,"
-                    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_FILE] = "INSERT OR REPLACE INTO files(job_id, idx, remote, local,"
                 " temp_id, ranges) VALUES(?,?,?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
@@ -52,7 +52,7 @@ static const char load_sql[] =
     " p.err_file_index, p.err_http_status, p.modified_unix_ms,"
     " p.completed_unix_ms, p.te_since_ms, p.noprog_since_ms,"
     " p.active_acc_ms, p.last_activity_ms, p.notify_failures,"
-    " p.reply_total, p.reply_done, p.files, p.seq"
+    " p.reply_total, p.reply_done, p.reply_frozen, p.files, p.seq"
     " FROM jobs j LEFT JOIN progress p ON p.seq = j.create_seq"
     " ORDER BY j.create_seq";
 
@@ -259,7 +259,7 @@ static void row_to_cold(sqlite3_stmt *st, struct bsim__store_job *r) {
   r->reply_name = col_text(st, 16);
 }
 
-/* Columns 17-39 of load_sql: the hot part, from progress. */
+/* Columns 17-40 of load_sql: the hot part, from progress. */
 static void row_to_hot(sqlite3_stmt *st, struct bsim__store_job *r) {
   uint32_t *u32[] = {&r->state,
                      &r->priority,
@@ -285,6 +285,7 @@ static void row_to_hot(sqlite3_stmt *st, struct bsim__store_job *r) {
   r->notify_failures = (uint32_t)sqlite3_column_int64(st, 37);
   r->reply_total = col_u64(st, 38);
   r->reply_done = col_u64(st, 39);
+  r->reply_frozen = sqlite3_column_int(st, 40);
 }
 
 static int load_meta(struct sqlite_store *s, struct bsim__store_meta *meta) {
@@ -317,15 +318,15 @@ static int load_row(sqlite3_stmt *jobs, sqlite3_stmt *files,
   memset(rec, 0, sizeof *rec);
   row_to_cold(jobs, rec);
   if (rec->id == NULL || rec->owner == NULL || rec->display_name == NULL ||
-      sqlite3_column_type(jobs, 41) == SQLITE_NULL) {
+      sqlite3_column_type(jobs, 42) == SQLITE_NULL) {
     return SQLITE_CORRUPT;
   }
   row_to_hot(jobs, rec);
   int rc = load_files(rec->id, buf, &rec->file_count, files);
   rec->files = *buf;
   if (rc != SQLITE_OK) return rc;
-  const void *blob = sqlite3_column_blob(jobs, 40);
-  size_t len = (size_t)sqlite3_column_bytes(jobs, 40);
+  const void *blob = sqlite3_column_blob(jobs, 41);
+  size_t len = (size_t)sqlite3_column_bytes(jobs, 41);
   if (bsim__store_unpack_files(blob, len, *buf, rec->file_count) != 0) {
     return SQLITE_CORRUPT;
   }
@@ -445,7 +446,8 @@ static int save_progress(struct sqlite_store *s,
                           r->reply_done};
   for (int i = 0; i < 7; i++)
     bind_u64(st, 18 + i, u64[i]);
-  sqlite3_bind_blob(st, 25, s->pack, (int)len, SQLITE_STATIC);
+  sqlite3_bind_int(st, 25, r->reply_frozen);
+  sqlite3_bind_blob(st, 26, s->pack, (int)len, SQLITE_STATIC);
   return run(st);
 }
 

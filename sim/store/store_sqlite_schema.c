@@ -141,13 +141,14 @@ static const struct migration migrations[BSIM__STORE_SCHEMA_VERSION] = {
      " modified_unix_ms INTEGER, completed_unix_ms INTEGER,"
      " te_since_ms INTEGER, noprog_since_ms INTEGER, active_acc_ms INTEGER,"
      " last_activity_ms INTEGER, notify_failures INTEGER,"
-     " reply_total INTEGER, reply_done INTEGER, files BLOB);"
+     " reply_total INTEGER, reply_done INTEGER, reply_frozen INTEGER,"
+     " files BLOB);"
      "INSERT INTO progress SELECT create_seq, state, priority, proxy_usage,"
      " notify_flags, min_retry_delay_s, no_progress_timeout_s,"
      " max_download_time_s, error_count, cur_file, has_error, err_code,"
      " err_context, err_file_index, err_http_status, modified_unix_ms,"
      " completed_unix_ms, te_since_ms, noprog_since_ms, active_acc_ms,"
-     " last_activity_ms, notify_failures, -1, 0, NULL FROM jobs;",
+     " last_activity_ms, notify_failures, -1, 0, 0, NULL FROM jobs;",
      pack_old_files,
      "ALTER TABLE jobs DROP COLUMN state; ALTER TABLE jobs DROP COLUMN "
      "priority;"

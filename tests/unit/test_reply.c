@@ -3,7 +3,8 @@
  * GetReplyProgress unknown before any reply, GetReplyData only in
  * TRANSFERRED (BG_E_INVALID_STATE in other states, data NULL and length 0),
  * SetReplyFileName rules (absolute, at most MAX_PATH, existing directory;
- * NULL or "" back to the generated name; final states refused),
+ * NULL or "" back to the generated name; final states refused; no
+ * effect after the first Resume),
  * GetReplyFileName NULL before a file is added. No transfer happens: the
  * manager has no real transport. */
 #include <stdarg.h>
@@ -161,12 +162,43 @@ static void test_reply_set_name_rules(void **state) {
   fx_free(mgr);
 }
 
+/* "Must be set before the first Resume to take effect" (reference §1.5):
+ * after the first Resume, SetReplyFileName still checks its argument and
+ * answers S_OK (the reply download has not begun) but the name in effect
+ * stays, also after a Suspend and a second Resume. */
+static void test_reply_name_fixed_by_first_resume(void **state) {
+  (void)state;
+  const char *dir = bsim_test_tmpdir("reply-first-resume");
+  assert_non_null(dir);
+  bsim_manager *mgr = fx_manager(BSIM_CLOCK_MANUAL, BSIM_FS_REAL);
+  bsim_job *job = make(mgr, BSIM_JOB_TYPE_UPLOAD_REPLY);
+  add_src(job, dir);
+  char first[1200], late[1200];
+  snprintf(first, sizeof first, "%s/first.out", dir);
+  snprintf(late, sizeof late, "%s/late.out", dir);
+  assert_int_equal(bsim_job_set_reply_file_name(job, first), BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_reply_file_name(job, late), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_reply_file_name(job, "relative"),
+                   BSIM_E_INVALIDARG);
+  assert_int_equal(bsim_job_suspend(job), BSIM_S_OK);
+  assert_int_equal(bsim_job_set_reply_file_name(job, NULL), BSIM_S_OK);
+  char *name = NULL;
+  assert_int_equal(bsim_job_get_reply_file_name(job, &name), BSIM_S_OK);
+  assert_string_equal(name, first);
+  bsim_free(name);
+  assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
+  bsim_job_unref(job);
+  fx_free(mgr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reply_other_types),
       cmocka_unit_test(test_reply_null_args),
       cmocka_unit_test(test_reply_before_transfer),
       cmocka_unit_test(test_reply_set_name_rules),
+      cmocka_unit_test(test_reply_name_fixed_by_first_resume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -568,6 +568,15 @@ static void test_store_http_options_and_reply_kept(void **state) {
                    BSIM_S_OK);
   assert_int_equal(bsim_job_set_reply_file_name(up, local_path("reply")),
                    BSIM_S_OK);
+  char src[1200];
+  snprintf(src, sizeof src, "%s", local_path("up.src"));
+  FILE *sf = fopen(src, "wb");
+  assert_non_null(sf);
+  fclose(sf);
+  assert_int_equal(bsim_job_add_file(up, "http://fast.test/up", src),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_resume(up), BSIM_S_OK);
+  assert_int_equal(bsim_job_suspend(up), BSIM_S_OK);
   bsim_guid id, up_id;
   assert_int_equal(bsim_job_get_id(job, &id), BSIM_S_OK);
   assert_int_equal(bsim_job_get_id(up, &up_id), BSIM_S_OK);
@@ -597,6 +606,13 @@ static void test_store_http_options_and_reply_kept(void **state) {
   struct bsim_reply_progress rp;
   assert_int_equal(bsim_job_get_reply_progress(up, &rp), BSIM_S_OK);
   assert_true(rp.bytes_total == BSIM_SIZE_UNKNOWN);
+  /* The first Resume fixed the name before the restart: a later name has
+   * no effect (reference §1.5). */
+  assert_int_equal(bsim_job_set_reply_file_name(up, local_path("late")),
+                   BSIM_S_OK);
+  assert_int_equal(bsim_job_get_reply_file_name(up, &name), BSIM_S_OK);
+  assert_string_equal(name, local_path("reply"));
+  bsim_free(name);
   /* Removing them is kept too: a cold change after a restart. */
   assert_int_equal(bsim_job_remove_credentials(job, BSIM_AUTH_TARGET_SERVER,
                                                BSIM_AUTH_SCHEME_BASIC),
