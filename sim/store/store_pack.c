@@ -31,10 +31,12 @@ static size_t put_varint(unsigned char *p, uint64_t v) {
   return n;
 }
 
-/* Returns the bytes read, 0 if the varint runs past end or is too long. */
+/* Returns the bytes read, 0 if the varint runs past end, is longer than
+ * ten bytes or holds more than 64 bits. */
 static size_t get_varint(const unsigned char *p, size_t len, uint64_t *v) {
   uint64_t out = 0;
   for (size_t i = 0; i < len && i < 10; i++) {
+    if (i == 9 && p[i] > 1) return 0;
     out |= (uint64_t)(p[i] & 0x7f) << (7 * i);
     if ((p[i] & 0x80) == 0) {
       *v = out;

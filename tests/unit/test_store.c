@@ -681,8 +681,9 @@ static void store_sql(const char *text) {
   sqlite3_close(sql);
 }
 
-/* A damaged progress row (its files' blob cut short) or a job without one
- * is refused as corrupt, naming the file, and the store is left alone. */
+/* Damaged credentials, a damaged progress row (its files' blob cut short)
+ * or a job without one is refused as corrupt, naming the file, and the
+ * store is left alone. */
 static void test_store_bad_progress_refused(void **state) {
   (void)state;
   fresh("store_bad_progress");
@@ -690,6 +691,12 @@ static void test_store_bad_progress_refused(void **state) {
   bsim_job *job = fx_job(mgr, "alice", URL_FAST, local_path("a"));
   bsim_job_unref(job);
   fx_free(mgr);
+  store_sql("UPDATE jobs SET credentials = x'01010162'"); /* no NUL */
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  assert_non_null(strstr(bsim_manager_store_error(), db));
+  store_sql("UPDATE jobs SET credentials = x'0901000000'"); /* target 9 */
+  assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
+  store_sql("UPDATE jobs SET credentials = NULL");
   store_sql("UPDATE progress SET files = x'05'");
   assert_int_equal(try_open(), BSIM_E_DATABASE_CORRUPT);
   assert_non_null(strstr(bsim_manager_store_error(), db));
