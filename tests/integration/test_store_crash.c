@@ -1,5 +1,5 @@
 /* Crash test of the durable store (docs/store.md, reference §13): a child
- * process (tests/store/store_crash_child.c) runs many download jobs on one
+ * process (tests/store/store_crash_child.c) runs 300 download jobs on one
  * store; this test kills it with SIGKILL at points drawn from the seed
  * (after the K-th line the child reports) and starts it again on the same
  * store, again and again. At the end every job is accounted for (each
@@ -38,8 +38,9 @@
 #error "tests/store.cmake defines STORE_CRASH_CHILD"
 #endif
 
-#define JOBS 40
-#define KILLS 12
+#define JOBS 300
+#define KILLS 24
+#define KILL_WINDOW 160
 #define RUN_DEADLINE_MS 60000
 
 struct child {
@@ -165,12 +166,16 @@ static void check_store_empty(const char *store) {
 }
 
 /* Files for the served run: src/f<i>, up to 256 KiB of seeded bytes. */
+/* Up to 256 KiB each, and every tenth file 1 MiB: the transport writes
+ * in pieces of up to 256 KiB, so only a file of several pieces can be
+ * killed half written and resumed with Range. */
 static void make_sources(const char *src, uint64_t seed) {
   uint64_t x = seed;
-  static unsigned char buf[256 * 1024];
+  static unsigned char buf[1024 * 1024];
   for (int i = 0; i < JOBS; i++) {
     x = x * 6364136223846793005u + 1442695040888963407u;
-    size_t n = 1 + (size_t)((x >> 33) % sizeof buf);
+    size_t n =
+        i % 10 == 9 ? sizeof buf : 1 + (size_t)((x >> 33) % (256 * 1024));
     for (size_t k = 0; k < n; k++) {
       x = x * 6364136223846793005u + 1442695040888963407u;
       buf[k] = (unsigned char)(x >> 56);
@@ -185,7 +190,7 @@ static void make_sources(const char *src, uint64_t seed) {
 }
 
 static void compare_with_sources(const char *dir, const char *src) {
-  static unsigned char a[256 * 1024 + 1], b[256 * 1024 + 1];
+  static unsigned char a[1024 * 1024 + 1], b[1024 * 1024 + 1];
   for (int i = 0; i < JOBS; i++) {
     char pa[1200], pb[1200];
     snprintf(pa, sizeof pa, "%s/f%d", dir, i);
@@ -249,13 +254,14 @@ static void crash_run(int group, int served) {
     struct child c;
     spawn(&c, store, dir, seed, group, served ? base : NULL);
     runs++;
-    /* Kill after the K-th line, K drawn from the seed over about the lines
-     * the work left would print (R, then S, a few M, N, C per job). */
+    /* Kill after the K-th line, K drawn from the seed over the lines the
+     * work left would print (R, then S, a few M, N, C per job), at most
+     * KILL_WINDOW of them, so that the kills spread over the whole run. */
     prng.s = prng.s * 6364136223846793005u + 1442695040888963407u;
     int left = JOBS - completed;
-    int kill_at = kills < KILLS
-                      ? 1 + (int)((prng.s >> 33) % (uint64_t)(8 * left + 1))
-                      : -1;
+    int window = 4 * left + 1 < KILL_WINDOW ? 4 * left + 1 : KILL_WINDOW;
+    int kill_at =
+        kills < KILLS ? 1 + (int)((prng.s >> 33) % (uint64_t)window) : -1;
     char text[256];
     int lines = 0, killed = 0;
     uint64_t deadline = mono_ms() + RUN_DEADLINE_MS;
