@@ -327,12 +327,9 @@ static void sink_reset(struct bsim__curl_cx *cx, uint64_t start) {
   cx->remote_errno = 0;
 }
 
-/* Range and If-Range for a resumed HTTP download. */
-static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
-                          char *if_range, size_t icap) {
-  range[0] = if_range[0] = '\0';
-  if (cx->sink.start == 0) return BSIM_S_OK;
-  snprintf(range, rcap, "%" PRIu64 "-", cx->sink.start);
+/* If-Range with the validator kept for the file (strong ETag first). */
+static void rg_if_range(struct bsim__curl_cx *cx, char *buf, size_t cap) {
+  buf[0] = '\0';
   struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
   const char *v = NULL;
   if (slot != NULL && strong_etag(slot->etag)) {
@@ -340,7 +337,16 @@ static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
   } else if (slot != NULL && slot->last_modified != NULL) {
     v = slot->last_modified;
   }
-  if (v != NULL) snprintf(if_range, icap, "If-Range: %s", v);
+  if (v != NULL) snprintf(buf, cap, "If-Range: %s", v);
+}
+
+/* Range and If-Range for a resumed HTTP download. */
+static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
+                          char *if_range, size_t icap) {
+  range[0] = if_range[0] = '\0';
+  if (cx->sink.start == 0) return BSIM_S_OK;
+  snprintf(range, rcap, "%" PRIu64 "-", cx->sink.start);
+  rg_if_range(cx, if_range, icap);
   return BSIM_S_OK;
 }
 
@@ -473,19 +479,6 @@ static int rg_plan(struct bsim__curl_cx *cx, uint64_t at) {
                     ? RG_OPEN
                     : src + left - 1;
   return 0;
-}
-
-/* If-Range with the validator kept for the file (strong ETag first). */
-static void rg_if_range(struct bsim__curl_cx *cx, char *buf, size_t cap) {
-  buf[0] = '\0';
-  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 0);
-  const char *v = NULL;
-  if (slot != NULL && strong_etag(slot->etag)) {
-    v = slot->etag;
-  } else if (slot != NULL && slot->last_modified != NULL) {
-    v = slot->last_modified;
-  }
-  if (v != NULL) snprintf(buf, cap, "If-Range: %s", v);
 }
 
 /* The local file is cut to 0: its bytes cannot be placed (or came from an
