@@ -479,28 +479,39 @@ static void test_store_newer_schema_refused(void **state) {
   assert_int_equal(user_version(), 99); /* untouched */
 }
 
-/* A store written by schema version 2 (before the files' validation and
- * peer columns), made by hand as an older build left it. */
-static const char v2_store[] =
-    "PRAGMA journal_mode = WAL;"
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
-    " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"
-    " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"
-    " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"
-    " error_count INTEGER, cur_file INTEGER, display_name TEXT,"
-    " description TEXT, proxy_list TEXT, bypass_list TEXT,"
-    " has_error INTEGER, err_code INTEGER, err_context INTEGER,"
-    " err_file_index INTEGER, err_http_status INTEGER,"
-    " created_unix_ms INTEGER, modified_unix_ms INTEGER,"
-    " completed_unix_ms INTEGER, te_since_ms INTEGER,"
-    " noprog_since_ms INTEGER, active_acc_ms INTEGER,"
-    " last_activity_ms INTEGER, create_seq INTEGER) WITHOUT ROWID;"
-    "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"
-    " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"
-    " transferred INTEGER, completed INTEGER, temp_made INTEGER,"
-    " from_peer INTEGER, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"
-    "CREATE INDEX jobs_by_seq ON jobs(create_seq);"
+/* The schema as versions 2 to 5 wrote it, made by hand as an older build
+ * left it: version 2's tables, then what versions 3 to 5 added. */
+#define V2_SCHEMA                                                              \
+  "PRAGMA journal_mode = WAL;"                                                 \
+  "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"           \
+  "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"                \
+  " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"       \
+  " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"     \
+  " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"               \
+  " error_count INTEGER, cur_file INTEGER, display_name TEXT,"                 \
+  " description TEXT, proxy_list TEXT, bypass_list TEXT,"                      \
+  " has_error INTEGER, err_code INTEGER, err_context INTEGER,"                 \
+  " err_file_index INTEGER, err_http_status INTEGER,"                          \
+  " created_unix_ms INTEGER, modified_unix_ms INTEGER,"                        \
+  " completed_unix_ms INTEGER, te_since_ms INTEGER,"                           \
+  " noprog_since_ms INTEGER, active_acc_ms INTEGER,"                           \
+  " last_activity_ms INTEGER, create_seq INTEGER) WITHOUT ROWID;"              \
+  "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"      \
+  " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"                 \
+  " transferred INTEGER, completed INTEGER, temp_made INTEGER,"                \
+  " from_peer INTEGER, PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"               \
+  "CREATE INDEX jobs_by_seq ON jobs(create_seq);"
+#define V5_ADDITIONS                                                           \
+  "ALTER TABLE files ADD COLUMN valid INTEGER NOT NULL DEFAULT 0;"             \
+  "ALTER TABLE files ADD COLUMN peer_held INTEGER NOT NULL DEFAULT 0;"         \
+  "ALTER TABLE files ADD COLUMN bytes_origin INTEGER NOT NULL DEFAULT 0;"      \
+  "ALTER TABLE files ADD COLUMN bytes_peers INTEGER NOT NULL DEFAULT 0;"       \
+  "ALTER TABLE jobs ADD COLUMN notify_failures INTEGER NOT NULL DEFAULT 0;"    \
+  "ALTER TABLE jobs ADD COLUMN cmd_program TEXT;"                              \
+  "ALTER TABLE jobs ADD COLUMN cmd_args BLOB;"
+
+/* Version 2 (before the files' validation and peer columns). */
+static const char v2_store[] = V2_SCHEMA
     "INSERT INTO meta VALUES('now_ms', 5000);"
     "INSERT INTO jobs VALUES('{11111111-2222-3333-4444-555555555555}',"
     " 'alice', 0, 3, 0, 2, 0, 3, 600, 1209600, 7776000, 0, 0, 'old',"
@@ -714,34 +725,9 @@ static void test_store_bad_progress_refused(void **state) {
   sqlite3_close(sql);
 }
 
-/* A store written by schema version 5 (progress in the jobs and files
- * rows), as that build left it: a job part way through its one file. */
-static const char v5_store[] =
-    "PRAGMA journal_mode = WAL;"
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "CREATE TABLE jobs(id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
-    " owner_admin INTEGER, state INTEGER, type INTEGER, priority INTEGER,"
-    " proxy_usage INTEGER, notify_flags INTEGER, min_retry_delay_s INTEGER,"
-    " no_progress_timeout_s INTEGER, max_download_time_s INTEGER,"
-    " error_count INTEGER, cur_file INTEGER, display_name TEXT,"
-    " description TEXT, proxy_list TEXT, bypass_list TEXT,"
-    " has_error INTEGER, err_code INTEGER, err_context INTEGER,"
-    " err_file_index INTEGER, err_http_status INTEGER,"
-    " created_unix_ms INTEGER, modified_unix_ms INTEGER,"
-    " completed_unix_ms INTEGER, te_since_ms INTEGER,"
-    " noprog_since_ms INTEGER, active_acc_ms INTEGER,"
-    " last_activity_ms INTEGER, create_seq INTEGER,"
-    " notify_failures INTEGER NOT NULL DEFAULT 0, cmd_program TEXT,"
-    " cmd_args BLOB) WITHOUT ROWID;"
-    "CREATE TABLE files(job_id TEXT, idx INTEGER, remote TEXT, local TEXT,"
-    " bytes_total INTEGER, bytes_done INTEGER, temp_id INTEGER,"
-    " transferred INTEGER, completed INTEGER, temp_made INTEGER,"
-    " from_peer INTEGER, valid INTEGER NOT NULL DEFAULT 0,"
-    " peer_held INTEGER NOT NULL DEFAULT 0,"
-    " bytes_origin INTEGER NOT NULL DEFAULT 0,"
-    " bytes_peers INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY(job_id, idx)) WITHOUT ROWID;"
-    "CREATE INDEX jobs_by_seq ON jobs(create_seq);"
+/* Version 5 (progress in the jobs and files rows): a job part way
+ * through its one file. */
+static const char v5_store[] = V2_SCHEMA V5_ADDITIONS
     "INSERT INTO meta VALUES('now_ms', 7000);"
     "INSERT INTO jobs VALUES('{11111111-2222-3333-4444-666666666666}',"
     " 'alice', 0, 3, 0, 1, 0, 3, 90, 1209600, 7776000, 2, 0, 'five',"
