@@ -264,6 +264,10 @@ struct bsim__xfer {
    * bytes_done (progress) count the local file, not the remote one. */
   const struct bsim_file_range *ranges;
   uint32_t range_count;
+  /* The validator last reported for this file (bsim__xfer_validator), or
+   * NULL: a transport that lost its own memory (a restart) resumes with
+   * it. Borrowed from the file record. */
+  const char *validator;
   const struct bsim__transport *transport;
   void *transport_data;
 };
@@ -296,6 +300,11 @@ struct bsim__transport {
 void bsim__xfer_connected(struct bsim__xfer *xfer, uint64_t bytes_total,
                           int from_peer);
 /** bytes_done (absolute offset in the file) moved forward. */
+/** The response a download takes its bytes from is identified by
+ * validator (a strong ETag or a Last-Modified date, as If-Range carries
+ * it; NULL: none). The engine keeps it with the file, and the durable
+ * store with the job (reference §10, §13). */
+void bsim__xfer_validator(struct bsim__xfer *xfer, const char *validator);
 void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done);
 /** Upload-reply jobs: the reply (reference §9) has started or moved:
  * bytes_total (BSIM_SIZE_UNKNOWN if the server gave no length) and

@@ -63,6 +63,11 @@ struct bsim__file {
    * holds the ranges back to back (reference §1.6). */
   struct bsim_file_range *ranges;
   uint32_t range_count;
+  /* What identified the remote content of the bytes in the temporary file
+   * (a strong ETag or a Last-Modified date, as an If-Range would carry
+   * it; bsim__xfer_validator), kept by the store so that a resume after a
+   * restart still refuses to stitch two versions (reference §10). */
+  char *validator;
 };
 
 /* ---- jobs --------------------------------------------------------------- */

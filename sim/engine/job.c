@@ -513,6 +513,7 @@ void bsim__job_destroy(bsim_job *job) {
   bsim__user_release(job->owner);
   for (uint32_t i = 0; i < job->file_count; i++) {
     bsim__free(job->files[i].remote);
+    bsim__free(job->files[i].validator);
     bsim__file_ranges_free(&job->files[i]);
   }
   if (job->files != &job->file0) bsim__free(job->files);

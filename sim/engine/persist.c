@@ -101,6 +101,7 @@ static void to_record(bsim_job *job, struct bsim__store_file *files,
         .bytes_peers = f->bytes_peers,
         .ranges = f->ranges,
         .range_count = f->range_count,
+        .validator = f->validator,
     };
   }
   r->files = files;
@@ -189,6 +190,7 @@ static uint64_t cold_digest(const struct bsim__store_job *r) {
   if (r->credentials != NULL) h = mix(h, r->credentials, r->credentials_len);
   for (uint32_t i = 0; i < r->file_count; i++) {
     h = mix_str(mix_str(h, r->files[i].remote), r->files[i].local);
+    h = mix_str(h, r->files[i].validator);
     h = mix(h, &r->files[i].temp_id, sizeof r->files[i].temp_id);
     h = mix(h, &r->files[i].range_count, sizeof r->files[i].range_count);
     if (r->files[i].range_count > 0) {
@@ -459,6 +461,10 @@ static bsim_hr restore_files(bsim_job *job, const struct bsim__store_job *r) {
     f->peer_held = s->peer_held;
     f->bytes_origin = s->bytes_origin;
     f->bytes_peers = s->bytes_peers;
+    if (s->validator != NULL &&
+        (f->validator = bsim__strdup(s->validator)) == NULL) {
+      return BSIM_E_OUTOFMEMORY;
+    }
     if (s->range_count > 0) {
       size_t size = s->range_count * sizeof *f->ranges;
       f->ranges = bsim__malloc(size);

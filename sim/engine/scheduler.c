@@ -170,6 +170,7 @@ static struct bsim__xfer *xfer_new(bsim_job *job, uint32_t index) {
   xfer->offset = f->bytes_done;
   xfer->ranges = f->ranges;
   xfer->range_count = f->range_count;
+  xfer->validator = f->validator;
   xfer->fs_virtual = bsim__fs_virtual(job->mgr);
   return xfer;
 }
@@ -464,6 +465,22 @@ void bsim__xfer_connected(struct bsim__xfer *xfer, uint64_t bytes_total,
   if (job->state == BSIM_JOB_STATE_CONNECTING) {
     bsim__fsm_fire(job, BSIM__EV_CONNECTED);
   }
+}
+
+void bsim__xfer_validator(struct bsim__xfer *xfer, const char *validator) {
+  bsim_job *job = report_job(xfer);
+  struct bsim__file *f = &job->files[xfer->file_index];
+  if (validator == NULL
+          ? f->validator == NULL
+          : f->validator != NULL && strcmp(f->validator, validator) == 0) {
+    return;
+  }
+  char *copy = NULL;
+  if (validator != NULL && (copy = bsim__strdup(validator)) == NULL) return;
+  bsim__free(f->validator);
+  f->validator = copy; /* a failed copy keeps the old one: no worse */
+  xfer->validator = copy;
+  bsim__store_job_changed(job);
 }
 
 void bsim__xfer_progress(struct bsim__xfer *xfer, uint64_t bytes_done) {

@@ -42,6 +42,7 @@ struct bsim__store_file {
   /* AddFileWithRanges (reference §1.6): as given; NULL/0 = whole file */
   const struct bsim_file_range *ranges;
   uint32_t range_count;
+  const char *validator; /* the If-Range value of the bytes kept, or NULL */
 };
 
 /** One job, as kept. Times in ms: *_unix_ms on the wall clock, the others

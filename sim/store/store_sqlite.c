@@ -33,7 +33,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_PROGRESS] = "INSERT OR REPLACE INTO progress VALUES(?,?,?,?,?,?,?,?,"
                     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_FILE] = "INSERT OR REPLACE INTO files(job_id, idx, remote, local,"
-                " temp_id, ranges) VALUES(?,?,?,?,?,?)",
+                " temp_id, ranges, validator) VALUES(?,?,?,?,?,?,?)",
     [ST_DEL_JOB] = "DELETE FROM jobs WHERE id = ?",
     [ST_DEL_PROGRESS] = "DELETE FROM progress WHERE seq = ?",
     [ST_DEL_FILES] = "DELETE FROM files WHERE job_id = ?",
@@ -204,8 +204,8 @@ static int load_ranges(sqlite3_stmt *st, int col, struct bsim__store_file *f) {
 }
 
 /* The names of one job's files, into a growing array (freed by the
- * caller). The two strings of a file are copied into one block: column
- * text lives only until the next step. */
+ * caller). The strings of a file (names, validator) are copied into one
+ * block: column text lives only until the next step. */
 static int load_files(const char *id, struct bsim__store_file **files,
                       uint32_t *count, sqlite3_stmt *st) {
   sqlite3_reset(st);
@@ -220,14 +220,18 @@ static int load_files(const char *id, struct bsim__store_file **files,
     struct bsim__store_file *f = &grown[*count];
     memset(f, 0, sizeof *f);
     const char *remote = col_text(st, 0), *local = col_text(st, 1);
+    const char *validator = col_text(st, 4);
     if (remote == NULL || local == NULL) return SQLITE_CORRUPT;
     size_t rlen = strlen(remote) + 1, llen = strlen(local) + 1;
-    char *block = bsim__malloc(rlen + llen);
+    size_t vlen = validator != NULL ? strlen(validator) + 1 : 0;
+    char *block = bsim__malloc(rlen + llen + vlen);
     if (block == NULL) return SQLITE_NOMEM;
     memcpy(block, remote, rlen);
     memcpy(block + rlen, local, llen);
+    if (validator != NULL) memcpy(block + rlen + llen, validator, vlen);
     f->remote = block;
     f->local = block + rlen;
+    f->validator = validator != NULL ? block + rlen + llen : NULL;
     f->temp_id = (uint32_t)sqlite3_column_int64(st, 2);
     (*count)++;
     int rc_r = load_ranges(st, 3, f);
@@ -344,10 +348,11 @@ static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
     rc = sqlite3_prepare_v2(s->db, load_sql, -1, &jobs, NULL);
   }
   if (rc == SQLITE_OK) {
-    rc = sqlite3_prepare_v2(s->db,
-                            "SELECT remote, local, temp_id, ranges FROM files"
-                            " WHERE job_id = ? ORDER BY idx",
-                            -1, &files, NULL);
+    rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT remote, local, temp_id, ranges, validator FROM files"
+        " WHERE job_id = ? ORDER BY idx",
+        -1, &files, NULL);
   }
   while (rc == SQLITE_OK && BSIM_SUCCEEDED(hr) &&
          (rc = sqlite3_step(jobs)) == SQLITE_ROW) {
@@ -469,6 +474,7 @@ static int save_file(struct sqlite_store *s, const char *id, uint32_t idx,
     }
   }
   bind_blob(st, 6, packed, (size_t)f->range_count * 16);
+  sqlite3_bind_text(st, 7, f->validator, -1, SQLITE_STATIC);
   int rc = run(st);
   bsim__free(packed);
   return rc;

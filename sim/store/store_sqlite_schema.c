@@ -130,8 +130,8 @@ static const struct migration migrations[BSIM__STORE_SCHEMA_VERSION] = {
      "ALTER TABLE jobs ADD COLUMN cmd_args BLOB;",
      NULL, NULL},
     /* 5 -> 6: hot progress apart from cold names; HttpOptions,
-     * credentials, the reply and file ranges kept (§1.5, §1.6, §1.13,
-     * §9). */
+     * credentials, the reply, file ranges and the files' validators kept
+     * (§1.5, §1.6, §1.13, §9, §10). */
     {"CREATE TABLE progress(seq INTEGER PRIMARY KEY, state INTEGER,"
      " priority INTEGER, proxy_usage INTEGER, notify_flags INTEGER,"
      " min_retry_delay_s INTEGER, no_progress_timeout_s INTEGER,"
@@ -186,7 +186,8 @@ static const struct migration migrations[BSIM__STORE_SCHEMA_VERSION] = {
      "ALTER TABLE files DROP COLUMN peer_held;"
      "ALTER TABLE files DROP COLUMN bytes_origin;"
      "ALTER TABLE files DROP COLUMN bytes_peers;"
-     "ALTER TABLE files ADD COLUMN ranges BLOB;"},
+     "ALTER TABLE files ADD COLUMN ranges BLOB;"
+     "ALTER TABLE files ADD COLUMN validator TEXT;"},
 };
 
 static int user_version(struct sqlite_store *s, int *out) {

@@ -352,7 +352,40 @@ static bsim_hr http_range(struct bsim__curl_cx *cx, char *range, size_t rcap,
 
 static bsim_hr ranged_start(struct bsim__curl_cx *cx, const char *url);
 
+/* A resume this transport has no memory of (the process restarted on a
+ * durable store): the validator the engine kept stands in for the one the
+ * slot would hold, so the resume still sends If-Range and notices a
+ * changed file (reference §10, §13). */
+static void seed_validator(struct bsim__curl_cx *cx) {
+  const struct bsim__xfer *x = cx->xfer;
+  if (x == NULL || x->offset == 0 || x->validator == NULL ||
+      cx->phase != BSIM__PHASE_DOWNLOAD ||
+      bsim__curl_slot_get(cx->ct, cx->key, 0) != NULL) {
+    return;
+  }
+  struct bsim__curl_slot *slot = bsim__curl_slot_get(cx->ct, cx->key, 1);
+  if (slot == NULL) return; /* table full: resume without */
+  (void)bsim__curl_slot_set(strong_etag(x->validator) ? &slot->etag
+                                                      : &slot->last_modified,
+                            x->validator);
+}
+
+void bsim__curl_report_validator(struct bsim__curl_cx *cx) {
+  if (cx->xfer == NULL || cx->phase != BSIM__PHASE_DOWNLOAD ||
+      cx->file_scheme) {
+    return;
+  }
+  const char *v = NULL;
+  if (strong_etag(cx->resp.etag)) {
+    v = cx->resp.etag;
+  } else if (cx->resp.last_modified[0] != '\0') {
+    v = cx->resp.last_modified;
+  }
+  bsim__xfer_validator(cx->xfer, v);
+}
+
 bsim_hr bsim__curl_download_start(struct bsim__curl_cx *cx, const char *url) {
+  seed_validator(cx);
   if (is_ranged(cx)) return ranged_start(cx, url);
   int reply = cx->phase == BSIM__PHASE_REPLY;
   sink_reset(cx, reply || cx->xfer == NULL ? 0 : cx->xfer->offset);

@@ -286,6 +286,10 @@ void bsim__curl_security_plan(uint32_t flags, const char *url,
  * remote name to the final URL (bsim__xfer_redirected). Lock held, never
  * from a curl callback. */
 void bsim__curl_report_redirect(struct bsim__curl_cx *cx);
+/** The accepted response's validator (strong ETag, else Last-Modified) to
+ * the engine, which keeps it for resumes after a restart
+ * (curl_download.c). Lock held. */
+void bsim__curl_report_validator(struct bsim__curl_cx *cx);
 /** Is url a file:// URL (or an absolute path)? */
 int bsim__curl_is_file_url(const char *url);
 /** Turn an absolute path into a file:// URL; other URLs are copied.

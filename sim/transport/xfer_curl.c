@@ -271,6 +271,7 @@ static void report_owed(struct bsim__curl_cx *cx, int final) {
   if (cx->connected_owed && !cx->connected_sent) {
     cx->connected_sent = 1;
     bsim__curl_report_redirect(cx);
+    bsim__curl_report_validator(cx);
     bsim__xfer_connected(xfer, cx->bytes_total, 0);
   }
   if (!cx->connected_sent) return;

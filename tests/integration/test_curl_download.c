@@ -212,6 +212,75 @@ static void test_curl_download_remote_changed_restarts(void **state) {
   world_close(&w);
 }
 
+/* A manager on a durable store in the world's directory, the curl
+ * transport registered with the default settings (reference §13). */
+static bsim_manager *store_manager(struct world *w) {
+  char db[1200];
+  struct bsim_manager_options o;
+  bsim_manager_options_init(&o);
+  o.store_path = world_path(db, sizeof db, w->dir, "queue.db");
+  bsim_manager *mgr = NULL;
+  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
+  assert_int_equal(bsim_user_add(mgr, "alice", 0), BSIM_S_OK);
+  return mgr;
+}
+
+static void store_run_to(bsim_manager *mgr, bsim_job *job,
+                         enum bsim_job_state want) {
+  uint64_t deadline = bsim_manager_now_ms(mgr) + DAY_MS;
+  bsim_hr hr = bsim_manager_run_until_job_state(mgr, job, 1u << want, deadline);
+  assert_int_equal(hr, BSIM_S_OK);
+  assert_int_equal(world_state(job), want);
+}
+
+/* §10 "Consistency" across a restart (§13): the file changes on the server
+ * while the process is down; the restarted transport has no memory of the
+ * first response, but the validator the store kept goes out as If-Range,
+ * the server answers 200 with the new version, and the download starts
+ * over instead of stitching the old prefix to the new file's rest. */
+static void test_curl_download_remote_changed_across_restart(void **state) {
+  (void)state;
+  struct world w;
+  world_open(&w, "curl-changed-restart", NULL);
+  char src[1200];
+  char dst[1200];
+  world_make_file(world_path(src, sizeof src, w.root, "c.bin"), BIG, 1);
+  world_fault(&w, "path=/c.bin,reset=500000,count=1");
+  bsim_manager *mgr = store_manager(&w);
+  bsim_job *job = NULL;
+  assert_int_equal(bsim_job_create(mgr, "alice", "restart",
+                                   BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
+                   BSIM_S_OK);
+  add(job, world_url(&w, "/c.bin"),
+      world_path(dst, sizeof dst, w.out, "c.bin"));
+  assert_int_equal(bsim_job_resume(job), BSIM_S_OK);
+  store_run_to(mgr, job, BSIM_JOB_STATE_TRANSIENT_ERROR);
+  assert_true(bytes_done(job, 0) > 0);
+  bsim_job_unref(job);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+
+  rewrite_file(src, BIG - 1000, 2);
+  mgr = store_manager(&w);
+  bsim_job **jobs = NULL;
+  size_t n = 0;
+  assert_int_equal(bsim_manager_enum_jobs(mgr, "alice", 0, &jobs, &n),
+                   BSIM_S_OK);
+  assert_int_equal(n, 1);
+  job = jobs[0];
+  bsim_job_ref(job);
+  bsim_job_array_free(jobs, n);
+  assert_true(bytes_done(job, 0) > 0); /* resumes from its offset... */
+  store_run_to(mgr, job, BSIM_JOB_STATE_TRANSFERRED);
+  struct bsim_serve_stats st = world_stats(&w, "/c.bin");
+  assert_int_equal(st.gets, 2);
+  assert_int_equal(st.ranged, 0); /* ...and If-Range did not match: 200 */
+  complete(job);
+  assert_true(world_same(src, dst));
+  bsim_job_unref(job);
+  assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
+  world_close(&w);
+}
+
 /* With remote_change_restarts off, the change is an ERROR with
  * BG_E_REMOTE_FILE_CHANGED ("Resume to retry"); the bytes already kept are
  * dropped, so the Resume downloads the new file from byte 0. */
@@ -541,6 +610,7 @@ int main(void) {
       cmocka_unit_test(test_curl_download_many_files),
       cmocka_unit_test(test_curl_download_resume_after_reset),
       cmocka_unit_test(test_curl_download_remote_changed_restarts),
+      cmocka_unit_test(test_curl_download_remote_changed_across_restart),
       cmocka_unit_test(test_curl_download_remote_changed_error),
       cmocka_unit_test(test_curl_download_suspend_resume),
       cmocka_unit_test(test_curl_download_503_retried),
