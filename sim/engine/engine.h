@@ -362,6 +362,8 @@ void bsim__http_owner_changed(bsim_job *job);
  * commit a pending state change, or progress when store_checkpoint_ms of
  * the clock passed since the last commit (reference §13). */
 void bsim__store_unlocking(bsim_manager *mgr);
+/** The sentence bsim_manager_store_error returns on this thread. */
+void bsim__store_set_error(const char *why);
 struct bsim__store_job;
 /** The durable store: put the options into rec, the credentials packed
  * into *creds (freed by the caller; NULL when none). */
