@@ -156,10 +156,11 @@ void bsim__job_http(const bsim_job *job, struct bsim__job_http_view *out);
 /** The job changed: saved with the next flush (at the latest before the
  * lock goes back to a caller). */
 void bsim__store_job_changed(bsim_job *job);
-/** The job entered a new state from `from` (the one setter): saved, or
- * removed when the state is final (reference §13), and committed at once
- * unless store_group_commit is set. */
-void bsim__store_job_state(bsim_job *job, enum bsim_job_state from);
+/** The job entered a new state (the one setter): saved, or removed when
+ * the state is final (reference §13), in a transaction of its own unless
+ * store_group_commit is set (committed at the latest when the lock is
+ * released). */
+void bsim__store_job_state(bsim_job *job);
 /** Commit every pending change. Returns S_OK or the store's failure
  * (E_WIN32_DISK_FULL, BG_E_DATABASE_CORRUPT, ...), pending kept. */
 bsim_hr bsim__store_flush(bsim_manager *mgr);

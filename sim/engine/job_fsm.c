@@ -302,7 +302,7 @@ void bsim__fsm_set_state_at(bsim_job *job, enum bsim_job_state to,
   entry_hooks(job, from, (int)to, ev);
   if (job->mgr->trace != NULL) trace_state(job, from, (int)to, ev, file, line);
   /* Durable before anyone hears of it (docs/store.md). */
-  bsim__store_job_state(job, (enum bsim_job_state)from);
+  bsim__store_job_state(job);
   bsim__notify_state(job, (enum bsim_job_state)from, to);
   if (bsim__fsm_is_final((int)to)) {
     bsim__job_retire(job); /* may free the job */

@@ -327,10 +327,9 @@ void bsim__store_job_changed(bsim_job *job) {
   mark(mgr, job); /* progress, a new file, a property */
 }
 
-void bsim__store_job_state(bsim_job *job, enum bsim_job_state from) {
+void bsim__store_job_state(bsim_job *job) {
   bsim_manager *mgr = job->mgr;
   if (mgr == NULL || !mgr->store_on) return;
-  (void)from; /* every save writes the files' progress with the state */
   /* Without group commit each state change gets a transaction of its
    * own: the previous one is committed before this one is recorded, and
    * this one at the latest when the lock is released (bsim__unlock), with

@@ -96,31 +96,24 @@ bsim_hr bsim__sqlite_fail(struct sqlite_store *s, int rc, const char *doing) {
   return hr;
 }
 
-static bsim_hr fail(struct sqlite_store *s, int rc, const char *doing) {
-  return bsim__sqlite_fail(s, rc, doing);
-}
-
-static int exec(struct sqlite_store *s, const char *text) {
-  return sqlite3_exec(s->db, text, NULL, NULL, NULL);
-}
-
 static bsim_hr configure(struct sqlite_store *s) {
-  int rc = exec(s, "PRAGMA locking_mode = EXCLUSIVE");
-  if (rc != SQLITE_OK) return fail(s, rc, "locking");
+  int rc = bsim__sqlite_exec(s, "PRAGMA locking_mode = EXCLUSIVE");
+  if (rc != SQLITE_OK) return bsim__sqlite_fail(s, rc, "locking");
   /* The first read: a file that is not a database fails here, before
    * anything is written to it. */
-  rc = exec(s, "PRAGMA journal_mode = WAL");
-  if (rc != SQLITE_OK) return fail(s, rc, "entering WAL mode");
-  rc = exec(s, "PRAGMA synchronous = FULL");
-  if (rc != SQLITE_OK) return fail(s, rc, "setting synchronous");
+  rc = bsim__sqlite_exec(s, "PRAGMA journal_mode = WAL");
+  if (rc != SQLITE_OK) return bsim__sqlite_fail(s, rc, "entering WAL mode");
+  rc = bsim__sqlite_exec(s, "PRAGMA synchronous = FULL");
+  if (rc != SQLITE_OK) return bsim__sqlite_fail(s, rc, "setting synchronous");
   bsim_hr hr = bsim__sqlite_migrate(s);
   if (BSIM_FAILED(hr)) return hr;
-  rc = exec(s, "PRAGMA quick_check(1)");
-  if (rc != SQLITE_OK) return fail(s, rc, "checking integrity");
+  rc = bsim__sqlite_exec(s, "PRAGMA quick_check(1)");
+  if (rc != SQLITE_OK) return bsim__sqlite_fail(s, rc, "checking integrity");
   for (int i = 0; i < ST_COUNT; i++) {
     rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                             &s->st[i], NULL);
-    if (rc != SQLITE_OK) return fail(s, rc, "preparing statements");
+    if (rc != SQLITE_OK)
+      return bsim__sqlite_fail(s, rc, "preparing statements");
   }
   return BSIM_S_OK;
 }
@@ -128,7 +121,7 @@ static bsim_hr configure(struct sqlite_store *s) {
 static void sqlite_close(void *ctx) {
   struct sqlite_store *s = ctx;
   if (s == NULL) return;
-  if (s->in_tx) exec(s, "ROLLBACK");
+  if (s->in_tx) bsim__sqlite_exec(s, "ROLLBACK");
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(s->st[i]);
   sqlite3_close(s->db);
@@ -149,7 +142,8 @@ static bsim_hr sqlite_open(const char *path, void **ctx_out, char *why,
   int rc = sqlite3_open_v2(
       path, &s->db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  bsim_hr hr = rc == SQLITE_OK ? configure(s) : fail(s, rc, "opening the file");
+  bsim_hr hr = rc == SQLITE_OK ? configure(s)
+                               : bsim__sqlite_fail(s, rc, "opening the file");
   if (BSIM_FAILED(hr)) {
     snprintf(why, cap, "%s", s->why);
     sqlite_close(s);
@@ -365,13 +359,13 @@ static bsim_hr sqlite_load(void *ctx, struct bsim__store_meta *meta,
   bsim__free(buf);
   sqlite3_finalize(jobs);
   sqlite3_finalize(files);
-  if (rc != SQLITE_OK) return fail(s, rc, "reading the jobs");
+  if (rc != SQLITE_OK) return bsim__sqlite_fail(s, rc, "reading the jobs");
   return hr;
 }
 
 static int begin(struct sqlite_store *s) {
   if (s->in_tx) return SQLITE_OK;
-  int rc = exec(s, "BEGIN IMMEDIATE");
+  int rc = bsim__sqlite_exec(s, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK) s->in_tx = 1;
   return rc;
 }
@@ -495,7 +489,7 @@ static bsim_hr sqlite_save_job(void *ctx, const struct bsim__store_job *rec) {
     }
   }
   if (rc == SQLITE_OK) rc = save_progress(s, rec);
-  return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "saving a job");
+  return rc == SQLITE_OK ? BSIM_S_OK : bsim__sqlite_fail(s, rc, "saving a job");
 }
 
 static bsim_hr sqlite_delete_job(void *ctx, const char *id, uint64_t seq) {
@@ -509,7 +503,8 @@ static bsim_hr sqlite_delete_job(void *ctx, const char *id, uint64_t seq) {
     }
     rc = run(s->st[i]);
   }
-  return rc == SQLITE_OK ? BSIM_S_OK : fail(s, rc, "deleting a job");
+  return rc == SQLITE_OK ? BSIM_S_OK
+                         : bsim__sqlite_fail(s, rc, "deleting a job");
 }
 
 static int save_meta(struct sqlite_store *s, const char *key, uint64_t v,
@@ -536,10 +531,10 @@ static bsim_hr sqlite_commit(void *ctx, const struct bsim__store_meta *meta) {
   if (rc == SQLITE_OK) {
     rc = save_meta(s, "trace_seq", meta->trace_seq, w->trace_seq);
   }
-  if (rc == SQLITE_OK) rc = exec(s, "COMMIT");
+  if (rc == SQLITE_OK) rc = bsim__sqlite_exec(s, "COMMIT");
   if (rc != SQLITE_OK) {
-    bsim_hr hr = fail(s, rc, "committing");
-    exec(s, "ROLLBACK");
+    bsim_hr hr = bsim__sqlite_fail(s, rc, "committing");
+    bsim__sqlite_exec(s, "ROLLBACK");
     s->in_tx = 0;
     s->written.present = 0; /* write every key next time */
     return hr;

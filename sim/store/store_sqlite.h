@@ -34,6 +34,11 @@ struct sqlite_store {
 /** Record a failure as a sentence naming the file; returns its HRESULT. */
 bsim_hr bsim__sqlite_fail(struct sqlite_store *s, int rc, const char *doing);
 
+/** Run SQL text without results; returns SQLite's code. */
+static inline int bsim__sqlite_exec(struct sqlite_store *s, const char *text) {
+  return sqlite3_exec(s->db, text, NULL, NULL, NULL);
+}
+
 /** Bring the schema to BSIM__STORE_SCHEMA_VERSION in one transaction, or
  * refuse a newer one. */
 bsim_hr bsim__sqlite_migrate(struct sqlite_store *s);

@@ -20,10 +20,6 @@
 #include "store/store_pack.h"
 #include "store/store_sqlite.h"
 
-static int exec(struct sqlite_store *s, const char *text) {
-  return sqlite3_exec(s->db, text, NULL, NULL, NULL);
-}
-
 /* 5 -> 6, between its two SQL halves: each job's files' progress, read
  * from the old file columns, packed into its progress row. */
 static int pack_old_files(struct sqlite_store *s) {
@@ -202,14 +198,14 @@ static int user_version(struct sqlite_store *s, int *out) {
 }
 
 static int run_step(struct sqlite_store *s, const struct migration *m) {
-  int rc = exec(s, m->sql);
+  int rc = bsim__sqlite_exec(s, m->sql);
   if (rc == SQLITE_OK && m->fill != NULL) rc = m->fill(s);
-  if (rc == SQLITE_OK && m->after != NULL) rc = exec(s, m->after);
+  if (rc == SQLITE_OK && m->after != NULL) rc = bsim__sqlite_exec(s, m->after);
   return rc;
 }
 
 static bsim_hr refuse_newer(struct sqlite_store *s, int version) {
-  exec(s, "ROLLBACK");
+  bsim__sqlite_exec(s, "ROLLBACK");
   snprintf(s->why, sizeof s->why,
            "job store %s: schema version %d is newer than this build "
            "reads (%d); refusing to open it",
@@ -219,10 +215,10 @@ static bsim_hr refuse_newer(struct sqlite_store *s, int version) {
 
 bsim_hr bsim__sqlite_migrate(struct sqlite_store *s) {
   int version = 0;
-  int rc = exec(s, "BEGIN IMMEDIATE");
+  int rc = bsim__sqlite_exec(s, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK) rc = user_version(s, &version);
   if (rc != SQLITE_OK) {
-    exec(s, "ROLLBACK");
+    bsim__sqlite_exec(s, "ROLLBACK");
     return bsim__sqlite_fail(s, rc, "reading the schema version");
   }
   if (version > BSIM__STORE_SCHEMA_VERSION || version < 0) {
@@ -236,12 +232,12 @@ bsim_hr bsim__sqlite_migrate(struct sqlite_store *s) {
     char pragma[48];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d",
              BSIM__STORE_SCHEMA_VERSION);
-    rc = exec(s, pragma);
+    rc = bsim__sqlite_exec(s, pragma);
   }
-  if (rc == SQLITE_OK) rc = exec(s, "COMMIT");
+  if (rc == SQLITE_OK) rc = bsim__sqlite_exec(s, "COMMIT");
   if (rc != SQLITE_OK) {
     bsim_hr hr = bsim__sqlite_fail(s, rc, "migrating the schema");
-    exec(s, "ROLLBACK");
+    bsim__sqlite_exec(s, "ROLLBACK");
     return hr;
   }
   return BSIM_S_OK;
