@@ -136,6 +136,22 @@ static inline void world_open(struct world *w, const char *name,
   world_start_manager(w, BSIM_CLOCK_AUTO);
 }
 
+/* A second manager, on the durable store db (reference §13), with the
+ * curl transport registered with its default settings and user alice
+ * (already known when the store brought her jobs back). */
+static inline bsim_manager *world_store_manager(const char *db) {
+  struct bsim_manager_options o;
+  bsim_manager_options_init(&o);
+  o.clock_mode = BSIM_CLOCK_AUTO;
+  o.seed = bsim_test_seed();
+  o.store_path = db;
+  bsim_manager *mgr = NULL;
+  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
+  bsim_hr hr = bsim_user_add(mgr, "alice", 0);
+  assert_true(BSIM_SUCCEEDED(hr) || hr == BSIM_E_INVALIDARG);
+  return mgr;
+}
+
 static inline void world_close(struct world *w) {
   assert_int_equal(bsim_manager_free(w->mgr), BSIM_S_OK);
   bsim_serve_stop(w->srv);

@@ -212,19 +212,6 @@ static void test_curl_download_remote_changed_restarts(void **state) {
   world_close(&w);
 }
 
-/* A manager on a durable store in the world's directory, the curl
- * transport registered with the default settings (reference §13). */
-static bsim_manager *store_manager(struct world *w) {
-  char db[1200];
-  struct bsim_manager_options o;
-  bsim_manager_options_init(&o);
-  o.store_path = world_path(db, sizeof db, w->dir, "queue.db");
-  bsim_manager *mgr = NULL;
-  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
-  assert_int_equal(bsim_user_add(mgr, "alice", 0), BSIM_S_OK);
-  return mgr;
-}
-
 static void store_run_to(bsim_manager *mgr, bsim_job *job,
                          enum bsim_job_state want) {
   uint64_t deadline = bsim_manager_now_ms(mgr) + DAY_MS;
@@ -246,7 +233,9 @@ static void test_curl_download_remote_changed_across_restart(void **state) {
   char dst[1200];
   world_make_file(world_path(src, sizeof src, w.root, "c.bin"), BIG, 1);
   world_fault(&w, "path=/c.bin,reset=500000,count=1");
-  bsim_manager *mgr = store_manager(&w);
+  char db[1200];
+  world_path(db, sizeof db, w.dir, "queue.db");
+  bsim_manager *mgr = world_store_manager(db);
   bsim_job *job = NULL;
   assert_int_equal(bsim_job_create(mgr, "alice", "restart",
                                    BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
@@ -260,7 +249,7 @@ static void test_curl_download_remote_changed_across_restart(void **state) {
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 
   rewrite_file(src, BIG - 1000, 2);
-  mgr = store_manager(&w);
+  mgr = world_store_manager(db);
   bsim_job **jobs = NULL;
   size_t n = 0;
   assert_int_equal(bsim_manager_enum_jobs(mgr, "alice", 0, &jobs, &n),

@@ -134,19 +134,6 @@ static void test_curl_redirect_disallow_is_fatal(void **state) {
   bsim_job_unref(job);
 }
 
-static bsim_manager *store_manager(const char *db) {
-  struct bsim_manager_options o;
-  bsim_manager_options_init(&o);
-  o.clock_mode = BSIM_CLOCK_AUTO;
-  o.seed = bsim_test_seed();
-  o.store_path = db;
-  bsim_manager *mgr = NULL;
-  assert_int_equal(bsim_manager_new(&o, &mgr), BSIM_S_OK);
-  bsim_hr hr = bsim_user_add(mgr, "alice", 0);
-  assert_true(BSIM_SUCCEEDED(hr) || hr == BSIM_E_INVALIDARG);
-  return mgr;
-}
-
 /* The renamed remote name is in the durable store (reference §13): a
  * manager reopened on the store reports it. */
 static void test_curl_redirect_report_is_stored(void **state) {
@@ -157,7 +144,7 @@ static void test_curl_redirect_report_is_stored(void **state) {
   world_path(db, sizeof db, w.dir, "jobs.db");
   world_make_file(world_path(src, sizeof src, w.root, "p-new.bin"), 5000, 7);
   world_fault(&w, "path=/p-old.bin,redirect=/p-new.bin");
-  bsim_manager *mgr = store_manager(db);
+  bsim_manager *mgr = world_store_manager(db);
   bsim_job *job = NULL;
   assert_int_equal(bsim_job_create(mgr, "alice", "stored",
                                    BSIM_JOB_TYPE_DOWNLOAD, NULL, &job),
@@ -180,7 +167,7 @@ static void test_curl_redirect_report_is_stored(void **state) {
   bsim_job_unref(job);
   assert_int_equal(bsim_manager_free(mgr), BSIM_S_OK);
 
-  mgr = store_manager(db);
+  mgr = world_store_manager(db);
   assert_int_equal(bsim_manager_get_job(mgr, "alice", &id, &job), BSIM_S_OK);
   assert_remote_name(job, world_url(&w, "/p-new.bin"));
   assert_int_equal(bsim_job_cancel(job), BSIM_S_OK);
