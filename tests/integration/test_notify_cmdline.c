@@ -76,8 +76,11 @@ static void sink(const char *line, size_t len, void *user) {
     ts_.tv_sec += DEADLINE_S;                                                  \
     while (!(pred)) {                                                          \
       if (pthread_cond_timedwait(&w.cv, &w.mu, &ts_) != 0) {                   \
+        int l_ = w.launches, b_ = w.bob_done, t_ = w.transferred;              \
         pthread_mutex_unlock(&w.mu);                                           \
-        fail_msg("timed out waiting for %s", #pred);                           \
+        fail_msg("timed out waiting for %s (launches %d, bob_done %d, "        \
+                 "transferred %d)",                                            \
+                 #pred, l_, b_, t_);                                           \
       }                                                                        \
     }                                                                          \
   } while (0)
